@@ -1,0 +1,31 @@
+# newsfold: `make run` folds the demo corpus, `make test` runs lint, types and the test suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test lint install clean bench
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e '.[test,bench]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	rm -f out/demo.db out/demo.db-wal out/demo.db-shm
+	mkdir -p out
+	$(BIN)/newsfold fold examples --db out/demo.db
+	$(BIN)/newsfold list groups --db out/demo.db
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests benchmarks
+	$(BIN)/mypy
+
+test: lint
+	$(BIN)/pytest -q
+
+clean:
+	rm -rf $(VENV) out build *.egg-info

@@ -1,0 +1,612 @@
+"""The embedded SQLite store: the only module of newsfold that speaks SQL.
+
+``Store`` holds articles, skipped records, copy pairs and groups, events and storylines and each stage's
+progress mark. It opens the database in WAL mode with ``synchronous=NORMAL``: a crash or a kill loses at
+most the transaction in flight, never the database. Writers use :meth:`Store.transaction`, which takes
+the write lock up front (``BEGIN IMMEDIATE``) so that concurrent writers queue instead of failing
+half-way.
+
+Stage results are written through the ``put_*``/``replace_*`` methods inside a transaction together with
+:meth:`Store.set_mark`, so a stage's batch is either fully visible or not at all.
+
+Example::
+
+    from newsfold.store import Store
+    with Store("newsfold.db") as store:
+        print(store.stats())
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import sqlite3
+import threading
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from newsfold.errors import StoreError
+from newsfold.model import Article, CopyGroup, CopyPair, Dateline, Passage, Skipped
+from newsfold.store.schema import SCHEMA_VERSION, migrate
+
+__all__ = ["Store", "AddResult", "SCHEMA_VERSION"]
+
+_SQLITE_VARIABLE_CHUNK = 500
+
+
+@dataclass(slots=True)
+class AddResult:
+    """What :meth:`Store.add_articles` did with a batch.
+
+    ``added`` are the ids newly stored, ``unchanged`` those already stored with the same text (a rerun),
+    ``conflicts`` the records whose id was already stored with a different text: they are not stored and
+    come back as :class:`Skipped` so that the caller counts them.
+    """
+
+    added: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    conflicts: list[Skipped] = field(default_factory=list)
+
+
+def _date_to_text(value: dt.date | dt.datetime | None) -> str | None:
+    return None if value is None else value.isoformat()
+
+
+def _date_from_text(value: str | None) -> dt.date | dt.datetime | None:
+    if value is None:
+        return None
+    if "T" in value or " " in value:
+        return dt.datetime.fromisoformat(value)
+    return dt.date.fromisoformat(value)
+
+
+def _chunks(items: Sequence[str], size: int = _SQLITE_VARIABLE_CHUNK) -> Iterator[Sequence[str]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+class Store:
+    """A newsfold database file (created and migrated on open).
+
+    ``path`` may be ``":memory:"`` for a throw-away store. The object may be shared between threads:
+    writes are serialized by an internal lock as well as by SQLite's own.
+    """
+
+    def __init__(self, path: str | Path = "newsfold.db", *, timeout_s: float = 60.0) -> None:
+        self.path = str(path)
+        try:
+            self._connection = sqlite3.connect(
+                self.path, timeout=timeout_s, isolation_level=None, check_same_thread=False
+            )
+            self._connection.execute("PRAGMA journal_mode=WAL")
+            self._connection.execute("PRAGMA synchronous=NORMAL")
+            self._connection.execute("PRAGMA foreign_keys=ON")
+            self.schema_version_at_open = migrate(self._connection)
+        except (sqlite3.DatabaseError, ValueError) as error:
+            raise StoreError(f"{self.path}: cannot open newsfold store: {error}") from error
+        self._lock = threading.RLock()
+        self._depth = 0
+
+    # -- lifecycle ------------------------------------------------------------------------------------
+
+    def close(self) -> None:
+        self._connection.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """Run the block as one write transaction; nested blocks join the outer one."""
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._connection.execute("BEGIN IMMEDIATE")
+            self._depth = 1
+            try:
+                yield
+            except BaseException:
+                self._connection.execute("ROLLBACK")
+                raise
+            else:
+                self._connection.execute("COMMIT")
+            finally:
+                self._depth = 0
+
+    def integrity_check(self) -> str:
+        """``PRAGMA integrity_check``'s answer: ``"ok"`` for a sound database."""
+        return str(self._connection.execute("PRAGMA integrity_check").fetchone()[0])
+
+    # -- articles ------------------------------------------------------------------------------------
+
+    def add_articles(self, articles: Iterable[Article]) -> AddResult:
+        """Store articles not yet stored, in one transaction; idempotent by ``id``."""
+        result = AddResult()
+        with self.transaction():
+            for article in articles:
+                row = self._connection.execute(
+                    "SELECT content_hash, source FROM articles WHERE id = ?", (article.id,)
+                ).fetchone()
+                if row is not None:
+                    if row[0] == article.content_hash:
+                        result.unchanged.append(article.id)
+                    else:
+                        result.conflicts.append(
+                            Skipped(
+                                article.source,
+                                f"id {article.id!r} is already stored from {row[1]} with a different text",
+                                "id_conflict",
+                            )
+                        )
+                    continue
+                dateline = article.dateline
+                self._connection.execute(
+                    "INSERT INTO articles (id, content_hash, title, text, published, dateline_place,"
+                    " dateline_agency, dateline_date, dateline_raw, outlet, language, source, meta)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        article.id,
+                        article.content_hash,
+                        article.title,
+                        article.text,
+                        _date_to_text(article.published),
+                        dateline.place if dateline else None,
+                        dateline.agency if dateline else None,
+                        _date_to_text(dateline.date) if dateline else None,
+                        dateline.raw if dateline else None,
+                        article.outlet,
+                        article.language,
+                        article.source,
+                        json.dumps(dict(article.meta), ensure_ascii=False, default=str, sort_keys=True),
+                    ),
+                )
+                result.added.append(article.id)
+        return result
+
+    _ARTICLE_COLUMNS = (
+        "id, content_hash, title, text, published, dateline_place, dateline_agency, dateline_date,"
+        " dateline_raw, outlet, language, source, meta"
+    )
+
+    @staticmethod
+    def _article_from_row(row: Sequence[Any]) -> Article:
+        (id_, content_hash, title, text, published, place, agency, dl_date, dl_raw, outlet, language,
+         source, meta) = row
+        dateline = None
+        if place is not None or agency is not None or dl_raw is not None:
+            dl_value = _date_from_text(dl_date)
+            if isinstance(dl_value, dt.datetime):
+                dl_value = dl_value.date()
+            dateline = Dateline(place=place, agency=agency, date=dl_value, raw=dl_raw or "")
+        return Article(
+            id=id_,
+            content_hash=content_hash,
+            text=text,
+            title=title,
+            published=_date_from_text(published),
+            dateline=dateline,
+            outlet=outlet,
+            language=language,
+            source=source,
+            meta=json.loads(meta),
+        )
+
+    def get_article(self, article_id: str) -> Article | None:
+        row = self._connection.execute(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else self._article_from_row(row)
+
+    def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
+        """The stored articles among ``article_ids``, in the order asked (unknown ids are left out)."""
+        found: dict[str, Article] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in self._connection.execute(
+                f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", tuple(chunk)
+            ):
+                article = self._article_from_row(row)
+                found[article.id] = article
+        return [found[i] for i in article_ids if i in found]
+
+    def iter_articles(self, *, after_seq: int = 0, batch_size: int = 1000) -> Iterator[Article]:
+        """Every stored article in ingestion order, read in batches (the store is never loaded whole)."""
+        last = after_seq
+        while True:
+            rows = self._connection.execute(
+                f"SELECT seq, {self._ARTICLE_COLUMNS} FROM articles WHERE seq > ? ORDER BY seq LIMIT ?",
+                (last, batch_size),
+            ).fetchall()
+            if not rows:
+                return
+            for row in rows:
+                yield self._article_from_row(row[1:])
+            last = rows[-1][0]
+
+    def ids_with_content_hash(self, content_hashes: Sequence[str]) -> dict[str, list[str]]:
+        """For each content hash, the stored article ids that carry it (sorted)."""
+        found: dict[str, list[str]] = {}
+        for chunk in _chunks(list(content_hashes)):
+            marks = ",".join("?" * len(chunk))
+            for content_hash, article_id in self._connection.execute(
+                f"SELECT content_hash, id FROM articles WHERE content_hash IN ({marks}) ORDER BY id",
+                tuple(chunk),
+            ):
+                found.setdefault(content_hash, []).append(article_id)
+        return found
+
+    def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
+        """Full-text search over titles and texts (SQLite FTS5 query syntax; plain words are ANDed).
+
+        Returns ``{"id", "title", "snippet", "rank"}`` dicts, best first. A query FTS5 cannot parse is
+        retried as a phrase of its words, so user input never raises.
+        """
+        sql = (
+            "SELECT a.id, a.title, snippet(articles_fts, 1, '[', ']', '…', 12), bm25(articles_fts) "
+            "FROM articles_fts JOIN articles a ON a.seq = articles_fts.rowid "
+            "WHERE articles_fts MATCH ? ORDER BY bm25(articles_fts) LIMIT ? OFFSET ?"
+        )
+        try:
+            rows = self._connection.execute(sql, (query, limit, offset)).fetchall()
+        except sqlite3.OperationalError:
+            words = [w.replace('"', "") for w in query.split()]
+            phrase = " ".join(f'"{w}"' for w in words if w)
+            if not phrase:
+                return []
+            rows = self._connection.execute(sql, (phrase, limit, offset)).fetchall()
+        return [{"id": r[0], "title": r[1], "snippet": r[2], "rank": r[3]} for r in rows]
+
+    def list_articles(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self._connection.execute(
+            "SELECT id, title, published, outlet, source FROM articles ORDER BY seq LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [
+            {"id": r[0], "title": r[1], "published": r[2], "outlet": r[3], "source": r[4]} for r in rows
+        ]
+
+    # -- skipped records -----------------------------------------------------------------------------
+
+    def add_skipped(self, skipped: Iterable[Skipped]) -> None:
+        """Remember skipped records (one row per location: a rerun does not count them twice)."""
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO skipped (location, kind, reason) VALUES (?, ?, ?)",
+                [(s.location, s.kind, s.reason) for s in skipped],
+            )
+
+    def skipped_counts(self) -> dict[str, int]:
+        return dict(self._connection.execute("SELECT kind, count(*) FROM skipped GROUP BY kind").fetchall())
+
+    # -- stage progress ------------------------------------------------------------------------------
+
+    def mark(self, stage: str) -> int:
+        """The ingestion sequence number up to which ``stage`` has folded articles (0: none)."""
+        row = self._connection.execute("SELECT last_seq FROM stage_marks WHERE stage = ?", (stage,)).fetchone()
+        return 0 if row is None else int(row[0])
+
+    def set_mark(self, stage: str, last_seq: int) -> None:
+        """Record ``stage``'s progress; call inside the transaction that writes the matching results."""
+        with self.transaction():
+            self._connection.execute(
+                "INSERT INTO stage_marks (stage, last_seq) VALUES (?, ?) "
+                "ON CONFLICT(stage) DO UPDATE SET last_seq = excluded.last_seq",
+                (stage, last_seq),
+            )
+
+    def pending(self, stage: str, *, limit: int | None = None) -> list[tuple[int, str]]:
+        """``(seq, id)`` of the articles stored after ``stage``'s mark, in ingestion order."""
+        sql = "SELECT seq, id FROM articles WHERE seq > ? ORDER BY seq"
+        params: tuple[int, ...] = (self.mark(stage),)
+        if limit is not None:
+            sql += " LIMIT ?"
+            params = (*params, limit)
+        return [(int(seq), str(i)) for seq, i in self._connection.execute(sql, params)]
+
+    # -- copies --------------------------------------------------------------------------------------
+
+    def put_copy_pairs(self, pairs: Iterable[CopyPair]) -> None:
+        """Insert or replace copy pairs (keyed by ``(id_a, id_b)``) with their passages."""
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO copy_pairs (id_a, id_b, kind, jaccard, containment_a_in_b,"
+                " containment_b_in_a, passages) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [
+                    (
+                        p.id_a,
+                        p.id_b,
+                        p.kind,
+                        p.jaccard,
+                        p.containment_a_in_b,
+                        p.containment_b_in_a,
+                        json.dumps([[q.a_start, q.a_end, q.b_start, q.b_end] for q in p.passages]),
+                    )
+                    for p in pairs
+                ],
+            )
+
+    @staticmethod
+    def _pair_from_row(row: Sequence[Any]) -> CopyPair:
+        return CopyPair(
+            id_a=row[0],
+            id_b=row[1],
+            kind=row[2],
+            jaccard=row[3],
+            containment_a_in_b=row[4],
+            containment_b_in_a=row[5],
+            passages=tuple(Passage(*q) for q in json.loads(row[6])),
+        )
+
+    _PAIR_COLUMNS = "id_a, id_b, kind, jaccard, containment_a_in_b, containment_b_in_a, passages"
+
+    def copy_pairs_of(self, article_ids: Sequence[str]) -> list[CopyPair]:
+        """Every stored pair that involves one of ``article_ids``, sorted by ``(id_a, id_b)``."""
+        found: dict[tuple[str, str], CopyPair] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            for row in self._connection.execute(
+                f"SELECT {self._PAIR_COLUMNS} FROM copy_pairs WHERE id_a IN ({marks}) OR id_b IN ({marks})",
+                (*chunk, *chunk),
+            ):
+                pair = self._pair_from_row(row)
+                found[(pair.id_a, pair.id_b)] = pair
+        return [found[k] for k in sorted(found)]
+
+    def iter_copy_pairs(self) -> Iterator[CopyPair]:
+        for row in self._connection.execute(f"SELECT {self._PAIR_COLUMNS} FROM copy_pairs ORDER BY id_a, id_b"):
+            yield self._pair_from_row(row)
+
+    def copy_group_ids_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """``{article_id: group_id}`` for those of ``article_ids`` that belong to a copy group."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._connection.execute(
+                    f"SELECT article_id, group_id FROM copy_members WHERE article_id IN ({marks})", tuple(chunk)
+                ).fetchall()
+            )
+        return found
+
+    def group_member_ids(self, group_ids: Sequence[str]) -> dict[str, list[str]]:
+        found: dict[str, list[str]] = {}
+        for chunk in _chunks(list(group_ids)):
+            marks = ",".join("?" * len(chunk))
+            for group_id, article_id in self._connection.execute(
+                f"SELECT group_id, article_id FROM copy_members WHERE group_id IN ({marks}) ORDER BY article_id",
+                tuple(chunk),
+            ):
+                found.setdefault(group_id, []).append(article_id)
+        return found
+
+    def replace_copy_groups(self, removed_group_ids: Iterable[str], groups: Iterable[CopyGroup]) -> None:
+        """Delete the groups ``removed_group_ids`` and write ``groups`` (members and roles) in their place."""
+        with self.transaction():
+            for group_id in removed_group_ids:
+                self._connection.execute("DELETE FROM copy_members WHERE group_id = ?", (group_id,))
+                self._connection.execute("DELETE FROM copy_groups WHERE id = ?", (group_id,))
+            for group in groups:
+                self._connection.execute(
+                    "INSERT OR REPLACE INTO copy_groups (id, canonical, size, weakest_link) VALUES (?, ?, ?, ?)",
+                    (group.id, group.canonical, len(group.members), group.weakest_link),
+                )
+                self._connection.executemany(
+                    "INSERT OR REPLACE INTO copy_members (article_id, group_id, role) VALUES (?, ?, ?)",
+                    [(m.article_id, group.id, m.role) for m in group.members],
+                )
+
+    def list_copy_groups(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self._connection.execute(
+            "SELECT g.id, g.canonical, g.size, g.weakest_link, a.title FROM copy_groups g "
+            "LEFT JOIN articles a ON a.id = g.canonical ORDER BY g.size DESC, g.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [
+            {"id": r[0], "canonical": r[1], "size": r[2], "weakest_link": r[3], "title": r[4]} for r in rows
+        ]
+
+    def get_copy_group(self, group_id: str) -> CopyGroup | None:
+        from newsfold.model import CopyMember
+
+        row = self._connection.execute(
+            "SELECT id, canonical, weakest_link FROM copy_groups WHERE id = ?", (group_id,)
+        ).fetchone()
+        if row is None:
+            return None
+        members = tuple(
+            CopyMember(article_id=a, role=r)
+            for a, r in self._connection.execute(
+                "SELECT article_id, role FROM copy_members WHERE group_id = ? ORDER BY article_id", (group_id,)
+            )
+        )
+        return CopyGroup(id=row[0], canonical=row[1], members=members, weakest_link=row[2])
+
+    def put_copy_signatures(self, rows: Iterable[tuple[str, bytes]]) -> None:
+        """Persist per-article sketch signatures for the incremental copies index."""
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO copy_signatures (article_id, signature) VALUES (?, ?)", list(rows)
+            )
+
+    def get_copy_signatures(self, article_ids: Sequence[str] | None = None) -> dict[str, bytes]:
+        if article_ids is None:
+            return dict(self._connection.execute("SELECT article_id, signature FROM copy_signatures"))
+        found: dict[str, bytes] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._connection.execute(
+                    f"SELECT article_id, signature FROM copy_signatures WHERE article_id IN ({marks})", tuple(chunk)
+                )
+            )
+        return found
+
+    def put_copy_buckets(self, rows: Iterable[tuple[int, int, str]]) -> None:
+        """Persist LSH band buckets ``(band, bucket, article_id)``."""
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT OR IGNORE INTO copy_buckets (band, bucket, article_id) VALUES (?, ?, ?)", list(rows)
+            )
+
+    def copy_bucket_members(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
+        """The article ids stored under each ``(band, bucket)`` key."""
+        found: dict[tuple[int, int], list[str]] = {}
+        for band, bucket in keys:
+            ids = [
+                r[0]
+                for r in self._connection.execute(
+                    "SELECT article_id FROM copy_buckets WHERE band = ? AND bucket = ?", (band, bucket)
+                )
+            ]
+            if ids:
+                found[(band, bucket)] = ids
+        return found
+
+    # -- events and storylines -----------------------------------------------------------------------
+
+    def put_event_members(self, rows: Iterable[tuple[str, str, float | None, Mapping[str, Any]]]) -> None:
+        """Insert or replace ``(article_id, event_id, score, evidence)`` memberships."""
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO event_members (article_id, event_id, score, evidence) VALUES (?, ?, ?, ?)",
+                [(a, e, s, json.dumps(dict(ev), default=str, sort_keys=True)) for a, e, s, ev in rows],
+            )
+
+    def put_events(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+        """Insert or replace events with their card (a JSON-able mapping)."""
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO events (id, card) VALUES (?, ?)",
+                [(e, json.dumps(dict(card), default=str, sort_keys=True)) for e, card in rows],
+            )
+
+    def delete_events(self, event_ids: Iterable[str]) -> None:
+        with self.transaction():
+            for event_id in event_ids:
+                self._connection.execute("DELETE FROM events WHERE id = ?", (event_id,))
+                self._connection.execute("DELETE FROM event_members WHERE event_id = ?", (event_id,))
+                self._connection.execute("DELETE FROM story_members WHERE event_id = ?", (event_id,))
+
+    def event_of(self, article_ids: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._connection.execute(
+                    f"SELECT article_id, event_id FROM event_members WHERE article_id IN ({marks})", tuple(chunk)
+                ).fetchall()
+            )
+        return found
+
+    def event_members(self, event_id: str) -> list[dict[str, Any]]:
+        return [
+            {"article_id": a, "score": s, "evidence": json.loads(ev)}
+            for a, s, ev in self._connection.execute(
+                "SELECT article_id, score, evidence FROM event_members WHERE event_id = ? ORDER BY article_id",
+                (event_id,),
+            )
+        ]
+
+    def get_event(self, event_id: str) -> dict[str, Any] | None:
+        row = self._connection.execute("SELECT id, card FROM events WHERE id = ?", (event_id,)).fetchone()
+        if row is None:
+            return None
+        return {"id": row[0], "card": json.loads(row[1]), "members": self.event_members(event_id)}
+
+    def list_events(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self._connection.execute(
+            "SELECT e.id, e.card, count(m.article_id) FROM events e LEFT JOIN event_members m "
+            "ON m.event_id = e.id GROUP BY e.id ORDER BY e.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [{"id": r[0], "card": json.loads(r[1]), "size": r[2]} for r in rows]
+
+    def put_stories(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO storylines (id, summary) VALUES (?, ?)",
+                [(s, json.dumps(dict(summary), default=str, sort_keys=True)) for s, summary in rows],
+            )
+
+    def put_story_members(self, rows: Iterable[tuple[str, str, Mapping[str, Any]]]) -> None:
+        """Insert or replace ``(event_id, story_id, evidence)`` memberships."""
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO story_members (event_id, story_id, evidence) VALUES (?, ?, ?)",
+                [(e, s, json.dumps(dict(ev), default=str, sort_keys=True)) for e, s, ev in rows],
+            )
+
+    def delete_stories(self, story_ids: Iterable[str]) -> None:
+        with self.transaction():
+            for story_id in story_ids:
+                self._connection.execute("DELETE FROM storylines WHERE id = ?", (story_id,))
+                self._connection.execute("DELETE FROM story_members WHERE story_id = ?", (story_id,))
+
+    def get_story(self, story_id: str) -> dict[str, Any] | None:
+        row = self._connection.execute("SELECT id, summary FROM storylines WHERE id = ?", (story_id,)).fetchone()
+        if row is None:
+            return None
+        events = [
+            {"event_id": e, "evidence": json.loads(ev)}
+            for e, ev in self._connection.execute(
+                "SELECT event_id, evidence FROM story_members WHERE story_id = ? ORDER BY event_id", (story_id,)
+            )
+        ]
+        return {"id": row[0], "summary": json.loads(row[1]), "events": events}
+
+    def list_stories(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
+        rows = self._connection.execute(
+            "SELECT s.id, s.summary, count(m.event_id) FROM storylines s LEFT JOIN story_members m "
+            "ON m.story_id = s.id GROUP BY s.id ORDER BY s.id LIMIT ? OFFSET ?",
+            (limit, offset),
+        ).fetchall()
+        return [{"id": r[0], "summary": json.loads(r[1]), "size": r[2]} for r in rows]
+
+    # -- whole-store views ---------------------------------------------------------------------------
+
+    def iter_assignments(self) -> Iterator[dict[str, str | None]]:
+        """One record per stored article, in ingestion order: its copy group and role, event and story.
+
+        Fields are ``None`` where a stage has not run or did not place the article.
+        """
+        sql = (
+            "SELECT a.id, c.group_id, c.role, e.event_id, s.story_id FROM articles a "
+            "LEFT JOIN copy_members c ON c.article_id = a.id "
+            "LEFT JOIN event_members e ON e.article_id = a.id "
+            "LEFT JOIN story_members s ON s.event_id = e.event_id ORDER BY a.seq"
+        )
+        for article_id, group_id, role, event_id, story_id in self._connection.execute(sql):
+            yield {
+                "id": article_id,
+                "copy_group": group_id,
+                "copy_role": role,
+                "event": event_id,
+                "story": story_id,
+            }
+
+    def stats(self) -> dict[str, int]:
+        """Counts of everything stored."""
+        counts: dict[str, int] = {}
+        for name, table in (
+            ("articles", "articles"),
+            ("skipped", "skipped"),
+            ("copy_pairs", "copy_pairs"),
+            ("copy_groups", "copy_groups"),
+            ("articles_in_copy_groups", "copy_members"),
+            ("events", "events"),
+            ("storylines", "storylines"),
+        ):
+            counts[name] = int(self._connection.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
+        counts["schema_version"] = SCHEMA_VERSION
+        return counts

@@ -9,7 +9,7 @@ progress mark, so that a crash leaves either all of a batch's results or none, a
 from __future__ import annotations
 
 import sys
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
@@ -134,6 +134,30 @@ def fold(
     running the same call again stores what is missing (ingest is idempotent by article id) and lets each
     stage resume from its mark. ``on_skipped`` is called for every record not stored.
     """
+    return fold_records(
+        read_articles(inputs, read_options),
+        store,
+        stages=stages,
+        batch_size=batch_size,
+        on_skipped=on_skipped,
+        progress=progress,
+    )
+
+
+def fold_records(
+    records: Iterable[Article | Skipped],
+    store: Store,
+    *,
+    stages: Sequence[str] = STAGE_ORDER,
+    batch_size: int = 500,
+    on_skipped: Callable[[Skipped], None] | None = None,
+    progress: bool = False,
+) -> FoldReport:
+    """Store ``records`` (articles already normalized, or skipped records to count) and run ``stages``.
+
+    The seam for callers that build articles themselves (the HTTP API, the Spark engine); :func:`fold`
+    is this over :func:`read_articles`.
+    """
     stage_objects = make_stages(stages)
     report = FoldReport()
     new_ids: list[str] = []
@@ -158,7 +182,6 @@ def fold(
         batch.clear()
         skipped_batch.clear()
 
-    records = read_articles(inputs, read_options)
     bar = _progress_bar(progress, "reading", unit="rec")
     for item in records:
         report.read += 1

@@ -553,6 +553,18 @@ class Store:
                 self._connection.execute("DELETE FROM storylines WHERE id = ?", (story_id,))
                 self._connection.execute("DELETE FROM story_members WHERE story_id = ?", (story_id,))
 
+    def story_of_events(self, event_ids: Sequence[str]) -> dict[str, str]:
+        """``{event_id: story_id}`` for those of ``event_ids`` that belong to a storyline."""
+        found: dict[str, str] = {}
+        for chunk in _chunks(list(event_ids)):
+            marks = ",".join("?" * len(chunk))
+            found.update(
+                self._connection.execute(
+                    f"SELECT event_id, story_id FROM story_members WHERE event_id IN ({marks})", tuple(chunk)
+                ).fetchall()
+            )
+        return found
+
     def get_story(self, story_id: str) -> dict[str, Any] | None:
         row = self._connection.execute("SELECT id, summary FROM storylines WHERE id = ?", (story_id,)).fetchone()
         if row is None:

@@ -1,0 +1,284 @@
+"""The ``newsfold`` command line: a thin layer that parses options and calls the library.
+
+Exit codes: 0 when all went well, 1 when some records were skipped, 2 for usage errors (click's own
+convention for bad options, kept for ours).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, NoReturn, TextIO
+
+import click
+
+from newsfold.errors import NewsfoldError, UsageError
+from newsfold.model import Skipped
+from newsfold.pipeline import STAGE_ORDER, FoldReport
+from newsfold.store import Store
+
+EXIT_OK = 0
+EXIT_SKIPPED = 1
+EXIT_USAGE = 2
+
+db_option = click.option(
+    "--db",
+    default="newsfold.db",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="The SQLite store.",
+)
+json_option = click.option("--json", "as_json", is_flag=True, help="Machine-readable JSON output.")
+
+
+def _fail(message: str, code: int = EXIT_USAGE) -> NoReturn:
+    click.echo(f"newsfold: error: {message}", err=True)
+    sys.exit(code)
+
+
+def _open_store(db: Path, *, must_exist: bool = True) -> Store:
+    if must_exist and not db.exists():
+        _fail(f"{db}: no such store (run `newsfold fold PATH --db {db}` first)")
+    return Store(db)
+
+
+def _print_json(value: Any) -> None:
+    click.echo(json.dumps(value, ensure_ascii=False, indent=2, default=str))
+
+
+def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
+    """A plain aligned text table; long cells are cut so each row stays on one line."""
+    if not rows:
+        click.echo("(none)")
+        return
+    cells = [[_cell(row.get(c)) for c in columns] for row in rows]
+    widths = [max(len(c), *(len(r[i]) for r in cells)) for i, c in enumerate(columns)]
+    click.echo("  ".join(c.ljust(w) for c, w in zip(columns, widths, strict=True)).rstrip())
+    for row_cells in cells:
+        click.echo("  ".join(v.ljust(w) for v, w in zip(row_cells, widths, strict=True)).rstrip())
+
+
+def _cell(value: Any, limit: int = 60) -> str:
+    text = "" if value is None else str(value).replace("\n", " ")
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="newsfold")
+def cli() -> None:
+    """Fold news articles into copies, events and storylines."""
+
+
+@cli.command()
+@click.argument("paths", nargs=-1, required=True)
+@db_option
+@click.option(
+    "--stages",
+    default=",".join(STAGE_ORDER),
+    show_default=True,
+    help="Comma-separated stages to run after reading.",
+)
+@click.option("--id-field", help="JSON/CSV/Parquet field holding the article id.")
+@click.option("--text-field", help="Field holding the article text.")
+@click.option("--title-field", help="Field holding the title.")
+@click.option("--date-field", help="Field holding the publication date.")
+@click.option(
+    "--max-document-mb",
+    type=click.FloatRange(min=0.001),
+    default=20.0,
+    show_default=True,
+    help="Larger documents are skipped (and counted).",
+)
+@click.option(
+    "--skipped",
+    "skipped_path",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write each skipped record's location and reason to FILE as JSON lines.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages.")
+@json_option
+def fold(
+    paths: tuple[str, ...],
+    db: Path,
+    stages: str,
+    id_field: str | None,
+    text_field: str | None,
+    title_field: str | None,
+    date_field: str | None,
+    max_document_mb: float,
+    skipped_path: Path | None,
+    quiet: bool,
+    as_json: bool,
+) -> None:
+    """Read PATHS (files, folders, globs) into the store and fold them."""
+    from newsfold.pipeline import fold as run_fold
+    from newsfold.read import ReadOptions
+
+    stage_names = [s.strip() for s in stages.split(",") if s.strip()]
+    options = ReadOptions(
+        id_field=id_field,
+        text_field=text_field,
+        title_field=title_field,
+        date_field=date_field,
+        max_document_bytes=int(max_document_mb * 1_000_000),
+    )
+    skipped_file: TextIO | None = None
+    if skipped_path is not None:
+        skipped_file = skipped_path.open("w", encoding="utf-8")
+
+    def on_skipped(item: Skipped) -> None:
+        if not quiet:
+            click.echo(f"newsfold: skipped {item.location}: {item.reason}", err=True)
+        if skipped_file is not None:
+            record = {"location": item.location, "kind": item.kind, "reason": item.reason}
+            skipped_file.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+    try:
+        with Store(db) as store:
+            report = run_fold(
+                list(paths),
+                store,
+                stages=stage_names,
+                read_options=options,
+                on_skipped=on_skipped,
+                progress=not quiet and not as_json,
+            )
+    except NewsfoldError as error:
+        _fail(str(error))
+    finally:
+        if skipped_file is not None:
+            skipped_file.close()
+    if as_json:
+        _print_json(report.as_dict())
+    elif not quiet:
+        _print_fold_summary(report)
+    sys.exit(EXIT_SKIPPED if report.skipped_total else EXIT_OK)
+
+
+def _print_fold_summary(report: FoldReport) -> None:
+    click.echo(f"read       {report.read}")
+    click.echo(f"stored     {report.stored}")
+    click.echo(f"unchanged  {report.unchanged}")
+    click.echo(f"skipped    {report.skipped_total}")
+    for kind, count in sorted(report.skipped.items()):
+        click.echo(f"  {kind:<18} {count}")
+    for stage in report.stages:
+        counts = ", ".join(f"{k} {v}" for k, v in sorted(stage.counts.items()))
+        click.echo(f"stage {stage.stage:<8} {stage.articles_seen} articles" + (f" ({counts})" if counts else ""))
+
+
+@cli.command()
+@click.argument("item_id")
+@db_option
+@json_option
+def show(item_id: str, db: Path, as_json: bool) -> None:
+    """Show an article, copy group, event or storyline by id, with the evidence for each link."""
+    from newsfold.views import describe
+
+    with _open_store(db) as store:
+        description = describe(store, item_id)
+    if description is None:
+        _fail(f"no article, copy group, event or storyline with id {item_id!r} in {db}", EXIT_SKIPPED)
+    if as_json:
+        _print_json(description)
+        return
+    _print_description(description)
+
+
+def _print_description(description: dict[str, Any], indent: str = "") -> None:
+    for key, value in description.items():
+        if isinstance(value, dict):
+            click.echo(f"{indent}{key}:")
+            _print_description(value, indent + "  ")
+        elif isinstance(value, list):
+            click.echo(f"{indent}{key}: ({len(value)})")
+            for entry in value:
+                if isinstance(entry, dict):
+                    click.echo(f"{indent}  - " + ", ".join(f"{k}={_cell(v, 80)}" for k, v in entry.items()))
+                else:
+                    click.echo(f"{indent}  - {_cell(entry, 100)}")
+        else:
+            text = "" if value is None else str(value)
+            if key == "text" and len(text) > 600:
+                text = text[:600] + "…"
+            click.echo(f"{indent}{key}: {text}")
+
+
+LISTS: dict[str, tuple[str, list[str]]] = {
+    "articles": ("list_articles", ["id", "published", "outlet", "title"]),
+    "groups": ("list_copy_groups", ["id", "size", "weakest_link", "canonical", "title"]),
+    "events": ("list_events", ["id", "size", "headline", "when", "where"]),
+    "stories": ("list_stories", ["id", "size", "title", "start", "end"]),
+}
+
+
+@cli.command(name="list")
+@click.argument("what", type=click.Choice(list(LISTS)))
+@db_option
+@click.option("--limit", type=click.IntRange(min=1), default=50, show_default=True)
+@click.option("--offset", type=click.IntRange(min=0), default=0)
+@json_option
+def list_items(what: str, db: Path, limit: int, offset: int, as_json: bool) -> None:
+    """List articles, copy groups, events or storylines."""
+    method, columns = LISTS[what]
+    with _open_store(db) as store:
+        rows: list[dict[str, Any]] = getattr(store, method)(limit=limit, offset=offset)
+    if as_json:
+        _print_json(rows)
+        return
+    flat = [{**row.get("card", {}), **row.get("summary", {}), **row} for row in rows]
+    _print_table(flat, columns)
+
+
+@cli.command()
+@db_option
+@json_option
+def stats(db: Path, as_json: bool) -> None:
+    """Counts of what the store holds, and skipped records by reason."""
+    with _open_store(db) as store:
+        counts: dict[str, Any] = dict(store.stats())
+        counts["skipped_by_kind"] = store.skipped_counts()
+    if as_json:
+        _print_json(counts)
+        return
+    for key, value in counts.items():
+        if isinstance(value, dict):
+            click.echo(f"{key}:")
+            for k, v in sorted(value.items()):
+                click.echo(f"  {k:<22} {v}")
+        else:
+            click.echo(f"{key:<24} {value}")
+
+
+@cli.command()
+@db_option
+@click.option("--what", type=click.Choice(["articles", "pairs", "assignments"]), default="assignments",
+              show_default=True)
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv", "parquet"]), default="jsonl",
+              show_default=True)
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), help="Output file (default stdout).")
+def export(db: Path, what: str, fmt: str, out: Path | None) -> None:
+    """Export articles, copy pairs or per-article assignments."""
+    from newsfold.export import write
+
+    try:
+        with _open_store(db) as store:
+            count = write(store, what, fmt, out)
+    except UsageError as error:
+        _fail(str(error))
+    if out is not None:
+        click.echo(f"wrote {count} {what} to {out}", err=True)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point of the ``newsfold`` script."""
+    _run(cli, argv)
+
+
+def _run(command: Callable[..., Any], argv: list[str] | None) -> None:
+    try:
+        command.main(args=argv, prog_name="newsfold", standalone_mode=True)  # type: ignore[attr-defined]
+    except NewsfoldError as error:
+        _fail(str(error))

@@ -17,7 +17,8 @@ install: $(STAMP)
 run: $(STAMP)
 	rm -f out/demo.db out/demo.db-wal out/demo.db-shm
 	mkdir -p out
-	$(BIN)/newsfold fold examples --db out/demo.db
+	# Exit status 1 means "some records were skipped": the demo corpus has two bad records on purpose.
+	$(BIN)/newsfold fold examples --db out/demo.db || [ $$? -eq 1 ]
 	$(BIN)/newsfold list groups --db out/demo.db
 
 lint: $(STAMP)

@@ -97,6 +97,13 @@ def cli() -> None:
     type=click.Path(dir_okay=False, path_type=Path),
     help="Write each skipped record's location and reason to FILE as JSON lines.",
 )
+@click.option(
+    "--batch-size",
+    type=click.IntRange(min=1),
+    default=500,
+    show_default=True,
+    help="Articles stored per transaction (a kill loses at most one batch; rerun to finish).",
+)
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages.")
 @json_option
 def fold(
@@ -109,6 +116,7 @@ def fold(
     date_field: str | None,
     max_document_mb: float,
     skipped_path: Path | None,
+    batch_size: int,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -142,6 +150,7 @@ def fold(
                 store,
                 stages=stage_names,
                 read_options=options,
+                batch_size=batch_size,
                 on_skipped=on_skipped,
                 progress=not quiet and not as_json,
             )

@@ -1,0 +1,212 @@
+"""From a reader's :class:`RawDocument` to a normalized :class:`Article`.
+
+The steps, in order (each is a pure function of the text and the options):
+
+1. :func:`normalize_text` (NFKC, whitespace, furniture lines removed).
+2. Date stamp lines near the top (``"Posted: 24.05.2024 19:54:00"``) are taken as the publication date
+   when the reader gave none, and dropped from the text either way.
+3. The title: ``raw.title`` when given (and a copy of it opening the text is dropped), else the first
+   paragraph when it looks like a headline and more text follows (:mod:`newsfold.normalize.titles`).
+4. The dateline at the start of the first body paragraph (a headline-shaped standfirst before it is
+   skipped), or else a place and date closing the title (:mod:`newsfold.normalize.datelines`).
+5. Dates (:mod:`newsfold.normalize.dates`): the reference date is the publication date if any, else the
+   first full date in the title or lead, else ``options.as_of`` (today by default). A yearless dateline
+   or lead date is resolved against it; without a publication date, the first resolved date of the
+   dateline, the title or the lead becomes the publication date.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass
+from typing import Literal
+
+from newsfold.model import Article, Dateline, PublishedDate, RawDocument, Skipped
+from newsfold.normalize.datelines import DatelineMatch, parse_dateline, parse_title_dateline
+from newsfold.normalize.dates import (
+    DateMention,
+    find_date_mentions,
+    parse_date_line,
+    parse_published,
+    resolve_month_day,
+    resolve_month_day_weekday,
+)
+from newsfold.normalize.options import NormalizeOptions
+from newsfold.normalize.text import content_hash, normalize_inline, normalize_text
+from newsfold.normalize.titles import is_headline_like, same_title, title_from_paragraph
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_OPTIONS = NormalizeOptions()
+
+# Labels of stamp lines that give the first publication, preferred over "updated"/"modified".
+_PUBLISHED_LABELS = frozenset({"", "posted", "published", "first published", "date"})
+
+
+@dataclass(frozen=True, slots=True)
+class _Reference:
+    """The date that yearless dates are resolved against, and how much it can be trusted."""
+
+    date: dt.date
+    kind: Literal["published", "text", "as_of"]
+
+
+def _as_date(value: PublishedDate) -> dt.date:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _take_stamp_lines(paragraphs: list[str], limit: int) -> tuple[list[str], PublishedDate | None]:
+    """Drop date-stamp paragraphs among the first ``limit``; return the rest and the best stamp."""
+    kept: list[str] = []
+    published: PublishedDate | None = None
+    other: PublishedDate | None = None
+    for index, paragraph in enumerate(paragraphs):
+        found = parse_date_line(paragraph) if index < limit and "\n" not in paragraph else None
+        if found is None:
+            kept.append(paragraph)
+            continue
+        label, stamp = found
+        if label in _PUBLISHED_LABELS:
+            published = published or stamp
+        else:
+            other = other or stamp
+    return kept, published or other
+
+
+def _looks_like_dateline_only(paragraph: str) -> bool:
+    dateline = parse_dateline(paragraph)
+    return dateline is not None and len(dateline.raw) >= len(paragraph) - 2
+
+
+def _split_title(
+    paragraphs: list[str], given_title: str | None, options: NormalizeOptions
+) -> tuple[str | None, list[str]]:
+    if given_title:
+        title = title_from_paragraph(given_title)
+        if paragraphs and same_title(paragraphs[0], title):
+            return title, paragraphs[1:]
+        return title, paragraphs
+    if (
+        len(paragraphs) >= 2
+        and is_headline_like(paragraphs[0], options)
+        and not _looks_like_dateline_only(paragraphs[0])
+    ):
+        return title_from_paragraph(paragraphs[0]), paragraphs[1:]
+    return None, paragraphs
+
+
+def _find_body_dateline(lead: list[str], options: NormalizeOptions) -> tuple[DatelineMatch, str] | None:
+    """The dateline opening the first body paragraph, skipping headline-shaped standfirsts before it."""
+    for paragraph in lead:
+        dateline = parse_dateline(paragraph)
+        if dateline is not None:
+            return dateline, paragraph
+        if not is_headline_like(paragraph, options):
+            return None
+    return None
+
+
+def _resolve(
+    mention: DateMention, reference: _Reference, weekday: int | None, options: NormalizeOptions
+) -> dt.date | None:
+    """Give ``mention`` a full date; ``weekday`` is a weekday named next to it, if any."""
+    if mention.full_date is not None:
+        return mention.full_date
+    if mention.month is None or mention.day is None:
+        return None  # a bare weekday: not a day of its own
+    if reference.kind == "published":
+        return resolve_month_day(
+            mention.month, mention.day, reference.date, tolerance_days=options.published_tolerance_days
+        )
+    if reference.kind == "text":
+        return resolve_month_day(mention.month, mention.day, reference.date, rule="nearest")
+    weekday = mention.weekday if mention.weekday is not None else weekday
+    if weekday is not None:
+        exact = resolve_month_day_weekday(mention.month, mention.day, weekday, reference.date)
+        if exact is not None:
+            return exact
+    return resolve_month_day(mention.month, mention.day, reference.date, tolerance_days=0)
+
+
+def _first_weekday(mentions: list[DateMention]) -> int | None:
+    return next((m.weekday for m in mentions if m.weekday is not None and m.month is None), None)
+
+
+def build_article(raw: RawDocument, options: NormalizeOptions = DEFAULT_OPTIONS) -> Article | Skipped:
+    """Normalize one reader record into an :class:`Article`, or :class:`Skipped` when no text is left.
+
+    ``id`` is ``raw.given_id``, else ``raw.derived_id``, else ``raw.location``. ``text`` is
+    :func:`normalize_text` of ``raw.text`` without the title paragraph (when the title came from the
+    text, or repeats ``raw.title``) and without date-stamp lines at the top; ``content_hash`` is
+    :func:`content_hash` of that text. ``title``, ``dateline`` and ``published`` are found as described
+    in this module's docstring; ``published`` is ``raw.published`` when that parses, and a naive stamp
+    stays naive. ``outlet``, ``language`` and ``meta`` are passed through, ``source`` is
+    ``raw.location``. Returns ``Skipped(raw.location, "empty document after normalization", "empty")``
+    when the text is empty after normalization. Never raises on odd text.
+    """
+    paragraphs = normalize_text(raw.text).split("\n\n")
+    paragraphs = [p for p in paragraphs if p]
+    paragraphs, stamp = _take_stamp_lines(paragraphs, options.lead_paragraphs + 1)
+
+    given_title = normalize_inline(raw.title) if raw.title else None
+    title, body = _split_title(paragraphs, given_title, options)
+    if not body:
+        return Skipped(raw.location, "empty document after normalization", "empty")
+    text = "\n\n".join(body)
+
+    published = parse_published(raw.published)
+    if published is None and raw.published is not None:
+        logger.debug("%s: unparseable published value %r", raw.location, raw.published)
+    if published is None:
+        published = stamp
+
+    lead = body[: options.lead_paragraphs]
+    found_dateline = _find_body_dateline(lead, options)
+    title_dateline = parse_title_dateline(title) if title else None
+    title_mentions = find_date_mentions(title) if title else []
+    lead_mentions = [m for paragraph in lead for m in find_date_mentions(paragraph)]
+
+    if published is not None:
+        reference = _Reference(_as_date(published), "published")
+    else:
+        full = next((m.full_date for m in (*title_mentions, *lead_mentions) if m.full_date), None)
+        reference = _Reference(full, "text") if full else _Reference(options.reference_today(), "as_of")
+
+    dateline: Dateline | None = None
+    inferred: dt.date | None = None
+    if found_dateline is not None:
+        match, paragraph = found_dateline
+        resolved = None
+        if match.date is not None:
+            weekday = _first_weekday(find_date_mentions(paragraph))
+            resolved = _resolve(match.date, reference, weekday, options)
+        dateline = Dateline(place=match.place, agency=match.agency, date=resolved, raw=match.raw)
+        inferred = resolved
+    if title_dateline is not None and title_dateline.date is not None:
+        resolved = _resolve(title_dateline.date, reference, None, options)
+        if dateline is None:
+            dateline = Dateline(
+                place=title_dateline.place, agency=None, date=resolved, raw=title_dateline.raw
+            )
+        inferred = inferred or resolved
+    if inferred is None and published is None:
+        for mention in (*title_mentions, *lead_mentions):
+            inferred = _resolve(mention, reference, None, options)
+            if inferred is not None:
+                break
+    if published is None:
+        published = inferred
+
+    return Article(
+        id=raw.given_id or raw.derived_id or raw.location,
+        content_hash=content_hash(text),
+        text=text,
+        title=title,
+        published=published,
+        dateline=dateline,
+        outlet=raw.outlet,
+        language=raw.language,
+        source=raw.location,
+        meta=raw.meta,
+    )

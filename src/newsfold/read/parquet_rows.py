@@ -1,0 +1,43 @@
+"""Parquet files (``.parquet``): each row is a record, streamed one record batch at a time.
+
+Column types are kept: a timestamp column gives ``datetime`` values, a date column ``date`` values.
+Records are mapped to documents by the field rules of :class:`~newsfold.read.options.ReadOptions`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from newsfold.model import RawDocument, Skipped
+from newsfold.read._records import record_to_document
+from newsfold.read._sources import SourceFile
+from newsfold.read._stream import ReadProblem
+from newsfold.read.options import ReadOptions
+
+BATCH_ROWS = 256
+"""Rows per record batch: small enough that a batch of long articles stays a few MB in memory."""
+
+
+def read_parquet(source: SourceFile, options: ReadOptions) -> Iterator[RawDocument | Skipped]:
+    """One document per row; ``derived_id`` is ``name:N`` for the ``N``-th row (1-based, across row
+    groups). A file that is not Parquet, or breaks part way, raises a ``malformed`` problem after the
+    rows read before the break were yielded."""
+    if source.path.stat().st_size == 0:
+        raise ReadProblem("empty", "file is empty")
+    try:
+        parquet = pq.ParquetFile(source.path)
+    except (pa.ArrowException, ValueError) as error:
+        raise ReadProblem("malformed", f"not a readable Parquet file ({error})") from error
+    index = 0
+    try:
+        with parquet:
+            for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
+                for record in batch.to_pylist():
+                    index += 1
+                    yield record_to_document(record, source, f"record {index}", f"{source.name}:{index}", options)
+    except (pa.ArrowException, ValueError) as error:
+        read = f"; records 1-{index} were read" if index else ""
+        raise ReadProblem("malformed", f"Parquet data cannot be read ({error}){read}", f"record {index + 1}") from error

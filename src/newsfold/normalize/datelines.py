@@ -3,7 +3,7 @@
 Forms recognised at the very start of a paragraph (:func:`parse_dateline`):
 
 * ``MINSK, June 19. /TASS/.`` (TASS and other Russian wires: agency between slashes)
-* ``WASHINGTON (Reuters) -``, ``LONDON, March 3 (AP) —``, ``BERLIN, 5 May (dpa)``,
+* ``WASHINGTON (Reuters) -``, ``LONDON, March 3 (AP) —``, ``BERLIN, 5 May (dpa)``, ``Moscow (Reuters) -``,
   ``KYIV, Ukraine (AP) —`` (agency in parentheses, optional region and date, optional dash)
 * ``PARIS — `` and ``LONDON, March 3 —`` (no agency: the place must then be in capitals, so that an
   ordinary sentence with a dash is not taken for a dateline)
@@ -23,7 +23,7 @@ from newsfold.normalize.dates import MONTH_PATTERN, DateMention, find_date_menti
 
 # Words of a place name: letters of any script, with inner apostrophes, dots and hyphens
 # ("ST. PETERSBURG", "N'DJAMENA", "BADEN-BADEN"). Case is checked in code: re has no \p{Lu}.
-_WORD = r"[^\W\d_][^\W\d_'’.\-]*"
+_WORD = r"[^\W\d_](?:[^\W\d_]|['’.\-])*"
 _PLACE = rf"(?P<place>{_WORD}(?:\s{_WORD}){{0,3}})"
 _REGION = rf"(?P<region>(?!{MONTH_PATTERN}\b){_WORD}(?:\s{_WORD}){{0,2}})"
 _DATE = (
@@ -45,7 +45,10 @@ _NOT_PLACES = frozenset(
         "BREAKING", "UPDATE", "UPDATED", "EXCLUSIVE", "WATCH", "LIVE", "ANALYSIS", "OPINION", "COMMENT",
         "EDITORIAL", "CORRECTION", "CLARIFICATION", "NOTE", "EDITOR'S NOTE", "EDITOR’S NOTE", "PHOTOS",
         "PHOTO", "VIDEO", "FACT CHECK", "INTERVIEW", "REVIEW", "FLASH", "URGENT", "ALERT", "NEWS",
-        "REPORT", "FEATURE", "PREVIEW", "RECAP", "SPONSORED", "ADVERTISEMENT", "OK", "TV", "USA TODAY",
+        "REPORT", "FEATURE", "PREVIEW", "RECAP", "SPONSORED", "ADVERTISEMENT", "USA TODAY",
+        # Organisations and countries written as acronyms open sentences ("NATO — the alliance ...").
+        "NATO", "OPEC", "BRICS", "CSTO", "EAEU", "OSCE", "ASEAN", "USA", "FBI", "CIA", "WHO", "IMF",
+        "UEFA", "FIFA", "NASA", "CEO", "GDP",
     }
 )  # fmt: skip
 
@@ -67,7 +70,8 @@ def _is_capitalized_place(place: str) -> bool:
 
 def _is_caps_place(place: str) -> bool:
     letters = [ch for ch in place if ch.isalpha()]
-    return len(letters) >= 2 and all(ch.isupper() for ch in letters) and place not in _NOT_PLACES
+    # Two-letter capitals are nearly always acronyms (US, UK, EU, UN), not a dateline city.
+    return len(letters) >= 3 and all(ch.isupper() for ch in letters) and place not in _NOT_PLACES
 
 
 def _date_of(m: re.Match[str]) -> DateMention | None:
@@ -87,8 +91,9 @@ def parse_dateline(paragraph: str) -> DatelineMatch | None:
     """The dateline opening ``paragraph``, or ``None``.
 
     Only the start of the paragraph is looked at. A place followed by an agency (slashes or parentheses)
-    may be in capitals or capitalized words when a date is given (``Minsk, June 19 (BelTA) -``), in
-    capitals otherwise; a place followed only by a dash must be in capitals and not a label such as
+    may be in capitals, or in capitalized words when a date or a dash is given (``Minsk, June 19 (BelTA)``,
+    ``Moscow (Reuters) -``); a place in capitals must have at least three letters (``US``, ``EU`` are
+    acronyms); a place followed only by a dash must be in capitals and not a label such as
     ``BREAKING``. If the dateline's date is not a valid day (``June 31``) the dateline is kept without it.
     """
     head = paragraph[:160]
@@ -98,7 +103,10 @@ def parse_dateline(paragraph: str) -> DatelineMatch | None:
     m = _PAREN_AGENCY_RE.match(head)
     if m and _region_ok(m):
         place = m["place"]
-        if _is_caps_place(place) or (m["date"] and _is_capitalized_place(place)):
+        # A capitalized (not all-caps) word before "(Agency)" is a place only with a date or a dash after
+        # it: "Moscow (Reuters) -", "Minsk, June 19 (BelTA)", but not "Lukashenko (BelTA) said".
+        followed_by_dash = m.group(0).rstrip()[-1] in "-–—:"
+        if _is_caps_place(place) or ((m["date"] or followed_by_dash) and _is_capitalized_place(place)):
             return DatelineMatch(m.group(0).rstrip(), place, m["agency"].strip(), _date_of(m))
     m = _DASH_RE.match(head)
     if m and _region_ok(m) and _is_caps_place(m["place"]):

@@ -103,7 +103,9 @@ FURNITURE_PATTERNS: tuple[FurniturePattern, ...] = (
     ),
     FurniturePattern(
         "cookie notices",
-        r"(?:we|this\s+(?:web)?site|our\s+(?:web)?site|this\s+website)\s+uses?\s+cookies\b.{0,380}"
+        r"(?:we|this\s+(?:web)?site|our\s+(?:web)?site)\s+uses?\s+cookies(?:\s+and\s+similar\s+technologies)?"
+        # What follows "cookies" must be the banner's purpose clause, not "in our recipes".
+        r"(?:\s*[.,;!]|\s+(?:to|on|for|so|that|which|in\s+order|and))(?:\s.{0,360})?"
         r"|by\s+(?:continuing|using|browsing)\b.{0,200}\bcookies\b.{0,200}"
         r"|(?:accept|reject|allow|decline|manage)(?:\s+all)?(?:\s+cookies)(?:\s+settings)?\s*[.!]?"
         r"|cookie\s+(?:policy|settings|preferences|consent|notice)\s*[.!]?",

@@ -164,12 +164,14 @@ def build_article(raw: RawDocument, options: NormalizeOptions = DEFAULT_OPTIONS)
     lead = body[: options.lead_paragraphs]
     found_dateline = _find_body_dateline(lead, options)
     title_dateline = parse_title_dateline(title) if title else None
-    title_mentions = find_date_mentions(title) if title else []
-    lead_mentions = [m for paragraph in lead for m in find_date_mentions(paragraph)]
-
+    # Date mentions are only needed when there is no publication date to go by (and cost a regex pass).
+    title_mentions: list[DateMention] = []
+    lead_mentions: list[DateMention] = []
     if published is not None:
         reference = _Reference(_as_date(published), "published")
     else:
+        title_mentions = find_date_mentions(title) if title else []
+        lead_mentions = [m for paragraph in lead for m in find_date_mentions(paragraph)]
         full = next((m.full_date for m in (*title_mentions, *lead_mentions) if m.full_date), None)
         reference = _Reference(full, "text") if full else _Reference(options.reference_today(), "as_of")
 
@@ -179,7 +181,8 @@ def build_article(raw: RawDocument, options: NormalizeOptions = DEFAULT_OPTIONS)
         match, paragraph = found_dateline
         resolved = None
         if match.date is not None:
-            weekday = _first_weekday(find_date_mentions(paragraph))
+            # A weekday beside the dateline only matters when nothing else gives the year.
+            weekday = _first_weekday(find_date_mentions(paragraph)) if reference.kind == "as_of" else None
             resolved = _resolve(match.date, reference, weekday, options)
         dateline = Dateline(place=match.place, agency=match.agency, date=resolved, raw=match.raw)
         inferred = resolved

@@ -46,6 +46,7 @@ def test_headline_detection_needs_a_headline_shape() -> None:
     assert _article(RawDocument("a.txt", "By Jane Doe\n\nThe talks went well.")).title is None
     assert _article(RawDocument("a.txt", "Talks in Minsk end")).title is None
     assert _article(RawDocument("a.txt", "On the agenda:\n\nTrade and visas.")).title is None
+    assert _article(RawDocument("a.txt", "11 / 09 / 2010\n\nTrade and visas.")).title is None
 
 
 def test_question_headline_and_wrapped_headline() -> None:

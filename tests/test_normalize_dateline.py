@@ -62,6 +62,7 @@ def test_dateline_with_year() -> None:
         "Lukashenko (BelTA) said the talks went well.",
         "The ministry (TASS) said the talks went well.",
         "Belarus and Russia should talk. MINSK, June 19. /TASS/. Later text.",
+        "A FIRE - broke out overnight.",
     ],
 )
 def test_not_datelines(paragraph: str) -> None:

@@ -39,6 +39,7 @@ MSK = dt.timezone(dt.timedelta(hours=3))
         ("Friday, 19 June 2020", dt.date(2020, 6, 19)),
         ("19 June 2020 10:00", dt.datetime(2020, 6, 19, 10)),
         ("  2020-06-19  ", dt.date(2020, 6, 19)),
+        ("May 03 , 2013", dt.date(2013, 5, 3)),  # tokenized text (ECB+)
     ],
 )
 def test_parse_published(value: str, expected: dt.date) -> None:

@@ -28,7 +28,7 @@ _PLACE = rf"(?P<place>{_WORD}(?:\s{_WORD}){{0,3}})"
 _REGION = rf"(?P<region>(?!{MONTH_PATTERN}\b){_WORD}(?:\s{_WORD}){{0,2}})"
 _DATE = (
     rf"(?P<date>(?:\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_PATTERN}|{MONTH_PATTERN}\s+\d{{1,2}}(?:st|nd|rd|th)?)"
-    r"(?:,?\s+\d{4})?)"
+    r"(?:(?:\s?,)?\s+\d{4})?)"
 )
 _DASH = r"(?:\s+-{1,2}\s|\s*[–—]\s*)"
 
@@ -64,11 +64,18 @@ class DatelineMatch:
     date: DateMention | None
 
 
+def _has_place_words(place: str) -> bool:
+    # One-letter words are articles or pronouns ("A FIRE -", "I -"), unless an initial ("N. Y.").
+    return all(sum(ch.isalpha() for ch in word) >= 2 or word.endswith(".") for word in place.split())
+
+
 def _is_capitalized_place(place: str) -> bool:
-    return all(word[0].isupper() for word in place.split())
+    return _has_place_words(place) and all(word[0].isupper() for word in place.split())
 
 
 def _is_caps_place(place: str) -> bool:
+    if not _has_place_words(place):
+        return False
     letters = [ch for ch in place if ch.isalpha()]
     # Two-letter capitals are nearly always acronyms (US, UK, EU, UN), not a dateline city.
     return len(letters) >= 3 and all(ch.isupper() for ch in letters) and place not in _NOT_PLACES

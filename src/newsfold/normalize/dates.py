@@ -71,11 +71,11 @@ _MENTION_RE = re.compile(
     # engine skip other positions without trying each branch (three times faster on prose).
     r"(?=[\dADFJMNOSTW])(?:"
     # "Thursday, 26 November", "19 June 2020", "the 19th of June"
-    rf"\b(?:(?P<wd1>{WEEKDAY_PATTERN}),?\s+(?:the\s+)?)?(?P<d1>\d{{1,2}}){_ORDINAL}(?:\s+of)?\s+"
-    rf"(?P<m1>{MONTH_PATTERN})(?:,?\s+(?P<y1>{_YEAR})(?!\d))?"
+    rf"\b(?:(?P<wd1>{WEEKDAY_PATTERN})(?:\s?,)?\s+(?:the\s+)?)?(?P<d1>\d{{1,2}}){_ORDINAL}(?:\s+of)?\s+"
+    rf"(?P<m1>{MONTH_PATTERN})(?:(?:\s?,)?\s+(?P<y1>{_YEAR})(?!\d))?"
     # "Friday, June 19, 2020", "June 19", "Jan. 5th"
-    rf"|\b(?:(?P<wd2>{WEEKDAY_PATTERN}),?\s+)?(?P<m2>{MONTH_PATTERN})\s+(?P<d2>\d{{1,2}})(?!\d){_ORDINAL}"
-    rf"(?:,?\s+(?P<y2>{_YEAR})(?!\d))?"
+    rf"|\b(?:(?P<wd2>{WEEKDAY_PATTERN})(?:\s?,)?\s+)?(?P<m2>{MONTH_PATTERN})\s+(?P<d2>\d{{1,2}})(?!\d){_ORDINAL}"
+    rf"(?:(?:\s?,)?\s+(?P<y2>{_YEAR})(?!\d))?"
     # ISO 2020-06-19
     rf"|\b(?P<y3>{_YEAR})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}})(?!\d)"
     # European 19.06.2020
@@ -231,15 +231,15 @@ def resolve_month_day_weekday(
 _TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<frac>\d{1,6})\d*)?)?"
 _OFFSET = r"(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)"
 _DOTTED_RE = re.compile(
-    rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}})(?:,?\s+{_TIME})?\s*(?:{_OFFSET})?"
+    rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}})(?:(?:\s?,)?\s+{_TIME})?\s*(?:{_OFFSET})?"
 )
 _SLASHED_YMD_RE = re.compile(
-    rf"(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})(?:,?\s+{_TIME})?\s*(?:{_OFFSET})?"
+    rf"(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})(?:(?:\s?,)?\s+{_TIME})?\s*(?:{_OFFSET})?"
 )
 _ENGLISH_RE = re.compile(
-    rf"(?:{WEEKDAY_PATTERN},?\s+)?"
+    rf"(?:{WEEKDAY_PATTERN}(?:\s?,)?\s+)?"
     rf"(?:(?P<d1>\d{{1,2}}){_ORDINAL}\s+(?P<m1>{MONTH_PATTERN})|(?P<m2>{MONTH_PATTERN})\s+(?P<d2>\d{{1,2}}){_ORDINAL})"
-    rf",?\s+(?P<y>\d{{4}})(?:(?:,?\s+|\s+at\s+|T){_TIME})?\s*(?:{_OFFSET})?"
+    rf"(?:\s?,)?\s+(?P<y>\d{{4}})(?:(?:(?:\s?,)?\s+|\s+at\s+|T){_TIME})?\s*(?:{_OFFSET})?"
 )
 _RFC2822_HINT_RE = re.compile(r"\d{1,2}\s+[A-Z][a-z]{2}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 _HAS_TIME_RE = re.compile(r"\d{1,2}:\d{2}")

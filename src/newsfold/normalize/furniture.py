@@ -133,6 +133,28 @@ FURNITURE_PATTERNS: tuple[FurniturePattern, ...] = (
         ("Skip to content", "Back to top", "Home", "Menu", "Loading...", "Next article", "Show more"),
     ),
     FurniturePattern(
+        "non-English markers",
+        # The commonest labels of this kind in the SemEval 2022 multilingual sample.
+        r"(?:anzeige|werbung|reklama|реклама|publicidad|publicité|pubblicità|publicidade"
+        r"|jetzt\s+teilen|teilen|поделиться|compartir|partager|condividi|udostępnij"
+        r"|den\s+vollständigen\s+artikel\s+lesen|weiterlesen|читать\s+также|leer\s+más|lire\s+aussi"
+        r"|czytaj\s+(?:też|także|więcej))\s*[.:…»›]*",
+        ("Anzeige", "REKLAMA", "Jetzt teilen:", "Den vollständigen Artikel lesen ...", "Читать также"),
+    ),
+    FurniturePattern(
+        "reading lists",
+        r"(?:read\s+next|most\s+(?:read|popular|viewed|shared)|trending(?:\s+now)?|editor'?s\s+picks?"
+        r"|(?:article|story)\s+continues\s+(?:below|after\s+(?:the\s+)?advertisement)"
+        r"|send\s+this\s+(?:page|article|story)\s+to\s+(?:someone|a\s+friend)(?:\s+via\s+e-?mail)?)\s*[.:»›]*",
+        ("Read Next", "MOST READ", "article continues below", "Send this page to someone via email"),
+    ),
+    FurniturePattern(
+        "separator lines",
+        # No letter or digit at all: rules, bullets and leftover punctuation ("-", "* * *", "()").
+        r"[\W_]+",
+        ("-", "* * *", "()", "...", "•"),
+    ),
+    FurniturePattern(
         "tag lists",
         r"(?:tags|keywords|topics)\s*:.{0,200}",
         ("Tags: Belarus, Russia", "Keywords: Lukashenko"),

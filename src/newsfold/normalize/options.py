@@ -22,8 +22,11 @@ class NormalizeOptions:
     date stamp line and the dates that stand for the publication date: the lead is where news puts them,
     and dates further down are usually background (``"met in Sochi on 14 September"``).
 
-    ``max_title_chars``/``max_title_words``/``max_title_lines`` bound what counts as a headline; the
-    longest seed title (a ministry transcript with place and date) is 131 characters and 20 words.
+    ``max_title_chars``/``max_title_words``/``max_title_lines`` bound what counts as a headline (and as
+    a standfirst skipped on the way to the dateline). Measured: the longest of 100 Gedikli titles has 159
+    characters and 26 words, the longest of 6,366 UCI headlines 91 and 19, the longest seed title (a
+    ministry transcript with place and date) 131 and 20; longer first paragraphs without a final period
+    are mostly sentences cut short.
 
     ``published_tolerance_days`` lets a dateline be that many days after the publication stamp (time
     zones) when its year is resolved against that stamp.
@@ -31,8 +34,8 @@ class NormalizeOptions:
 
     as_of: dt.date | None = None
     lead_paragraphs: int = 3
-    max_title_chars: int = 250
-    max_title_words: int = 40
+    max_title_chars: int = 200
+    max_title_words: int = 30
     max_title_lines: int = 3
     published_tolerance_days: int = 1
 

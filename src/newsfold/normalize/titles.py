@@ -20,7 +20,7 @@ def is_headline_like(paragraph: str, options: NormalizeOptions) -> bool:
     """True when ``paragraph`` (normalized) is shaped like a headline or standfirst, not like prose.
 
     Shape only: at most ``options.max_title_lines`` lines, ``options.max_title_chars`` characters and
-    ``options.max_title_words`` words, at least two words, no final ``. : ; ,`` (``?`` and ``!`` are
+    ``options.max_title_words`` words, at least two words with letters, no final ``. : ; ,`` (``?`` and ``!`` are
     fine, ``...`` is not), first character a capital letter, digit or opening quote, and not a byline
     (``"By Jane Doe"``).
     """
@@ -29,8 +29,8 @@ def is_headline_like(paragraph: str, options: NormalizeOptions) -> bool:
     if paragraph.count("\n") >= options.max_title_lines:
         return False
     words = paragraph.split()
-    if not 2 <= len(words) <= options.max_title_words:
-        return False
+    if len(words) > options.max_title_words or sum(any(ch.isalpha() for ch in w) for w in words) < 2:
+        return False  # too long, or not two real words ("11 / 09 / 2010" is a date, not a headline)
     first = paragraph[0]
     if not (first.isupper() or first.isdigit() or first in _OPENERS):
         return False

@@ -54,9 +54,27 @@ def test_parse_published(value: str, expected: dt.date) -> None:
 def test_parse_published_falls_back_to_dateparser_for_named_zones() -> None:
     parsed = parse_published("Friday, June 19, 2020 at 3:15 PM EDT")
     assert parsed == dt.datetime(2020, 6, 19, 15, 15, tzinfo=dt.timezone(dt.timedelta(hours=-4)))
+    assert parse_published("19. Juni 2020 10:00 MESZ") == dt.datetime(
+        2020, 6, 19, 10, tzinfo=dt.timezone(dt.timedelta(hours=2))
+    )
+    assert parse_published("19 juin 2020") == dt.date(2020, 6, 19)
 
 
-@pytest.mark.parametrize("value", [None, "", "yesterday", "3 hours ago", "June 19", "2020-13-45", "soon"])
+@pytest.mark.parametrize(
+    "value",
+    [
+        None,
+        "",
+        "yesterday",
+        "3 hours ago",
+        "3 hours ago 2020",
+        "June 19",
+        "2020",
+        "June 2020",
+        "2020-13-45",
+        "soon",
+    ],
+)
 def test_parse_published_refuses_what_needs_a_reference(value: str | None) -> None:
     assert parse_published(value) is None
 

@@ -37,10 +37,11 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 from newsfold.model import PublishedDate
 
@@ -300,13 +301,21 @@ def _parse_with_regexes(text: str) -> PublishedDate | None:
     return None
 
 
-def _parse_with_dateparser(text: str) -> PublishedDate | None:
-    import dateparser  # deferred: a slow import that most runs never need
+@functools.cache
+def _date_data_parser() -> Any:
+    # Deferred: dateparser is a slow import that most runs never need; one parser is reused.
+    from dateparser.date import DateDataParser
 
-    parsed = dateparser.parse(
-        text, languages=None, settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY"}
-    )
-    if parsed is None:
+    return DateDataParser(settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY"})
+
+
+def _parse_with_dateparser(text: str) -> PublishedDate | None:
+    data = _date_data_parser().get_date_data(text)
+    parsed = data.date_obj
+    # "2020" or "June 2020" give period "year"/"month" with the missing parts taken from today; a
+    # relative phrase ("3 hours ago 2020") gives a date whose year the text does not contain. Both would
+    # be invented dates.
+    if parsed is None or data.period not in ("day", "time") or str(parsed.year) not in text:
         return None
     if parsed.tzinfo is not None:
         offset = parsed.utcoffset()
@@ -322,8 +331,9 @@ def parse_published(value: PublishedDate | str | None) -> PublishedDate | None:
 
     Dates and datetimes pass through unchanged. Strings are tried against ISO 8601, RFC 2822,
     ``DD.MM.YYYY[ HH:MM[:SS]]``, ``YYYY/MM/DD`` and English ``June 19, 2020`` / ``19 June 2020`` forms,
-    then handed to dateparser if they carry a four-digit year. Returns ``None`` for empty or unparseable
-    strings and for strings without a year (``"yesterday"``, ``"June 19"``): those need a reference date,
+    then handed to dateparser (any language it knows) if they carry a four-digit year. Returns ``None``
+    for empty or unparseable strings, for strings that do not name a day (``"2020"``, ``"June 2020"``),
+    and for strings without a year (``"yesterday"``, ``"June 19"``): those need a reference date,
     which is :func:`resolve_month_day`'s job. The result is timezone-aware only if the string gives a
     zone.
     """

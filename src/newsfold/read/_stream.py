@@ -71,8 +71,11 @@ def is_gzip(stream: IO[bytes]) -> bool:
     return isinstance(stream, gzip.GzipFile)
 
 
-def read_chunks(stream: ByteSource, size: int = CHUNK_SIZE) -> Iterator[bytes]:
-    """Chunks of at most ``size`` bytes until the end; damaged gzip becomes a :class:`ReadProblem`."""
+def read_chunks(stream: ByteSource, size: int | None = None) -> Iterator[bytes]:
+    """Chunks of at most ``size`` (default :data:`CHUNK_SIZE`) bytes until the end; damaged gzip becomes
+    a :class:`ReadProblem`."""
+    if size is None:
+        size = CHUNK_SIZE
     while True:
         try:
             chunk = stream.read(size)

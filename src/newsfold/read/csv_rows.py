@@ -124,7 +124,9 @@ def _read_header(rows: Any, line_problems: dict[int, tuple[str, str]]) -> list[s
 
 
 def _as_record(header: list[str], row: list[str]) -> dict[str, Any]:
-    record: dict[str, Any] = {name: (cell if cell != "" else None) for name, cell in zip(header, row, strict=False)}
+    """Cells by field name; missing trailing cells are ``None``, surplus cells go to ``_extra_cells``."""
+    record: dict[str, Any] = dict.fromkeys(header)
+    record.update((name, cell if cell != "" else None) for name, cell in zip(header, row, strict=False))
     if len(row) > len(header):
         record["_extra_cells"] = row[len(header) :]
     return record

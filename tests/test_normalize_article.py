@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsfold.errors import UsageError
 from newsfold.model import Article, RawDocument, Skipped
-from newsfold.normalize import NormalizeOptions, build_article, content_hash
+from newsfold.normalize import NormalizeOptions, build_article, content_hash, normalize_text
 
 
 def _article(raw: RawDocument) -> Article:
@@ -90,3 +92,36 @@ def test_options_are_validated() -> None:
         NormalizeOptions(lead_paragraphs=0)
     with pytest.raises(UsageError, match="max_title_words"):
         NormalizeOptions(max_title_words=1)
+
+
+_paragraphs = st.lists(
+    st.one_of(
+        st.text(max_size=80),
+        st.sampled_from(
+            [
+                "MINSK, June 19. /TASS/. Talks.",
+                "Posted: 24.05.2024 19:54:00",
+                "On Thursday, 26 November, they met.",
+                "Share",
+                "Talks in Minsk end",
+                "WASHINGTON (Reuters) - x",
+                "Feb. 29",
+                "Remarks, Minsk, February 29, 2021",
+            ]
+        ),
+    ),
+    max_size=8,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(_paragraphs, st.one_of(st.none(), st.text(max_size=30), st.sampled_from(["2020-06-19", "24.05.2024"])))
+def test_build_article_never_raises_and_keeps_its_invariants(
+    paragraphs: list[str], published: str | None
+) -> None:
+    result = build_article(RawDocument("x.txt", "\n\n".join(paragraphs), published=published))
+    if isinstance(result, Skipped):
+        assert result.kind == "empty"
+        return
+    assert result.text and normalize_text(result.text) == result.text
+    assert result.content_hash == content_hash(result.text)

@@ -291,3 +291,33 @@ def _run(command: Callable[..., Any], argv: list[str] | None) -> None:
         command.main(args=argv, prog_name="newsfold", standalone_mode=True)  # type: ignore[attr-defined]
     except NewsfoldError as error:
         _fail(str(error))
+
+
+@cli.command()
+@db_option
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Interface to bind; the default serves this machine only.")
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8000, show_default=True)
+@click.option("--max-body-mb", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="Larger request bodies are refused with 413.")
+@click.option("--max-batch", type=click.IntRange(min=1), default=1000, show_default=True,
+              help="Most articles in one POST /articles.")
+def serve(db: Path, host: str, port: int, max_body_mb: float, max_batch: int) -> None:
+    """Serve the HTTP API and the web UI over the store.
+
+    Writes (POST /articles, the ingest form) need the token in the NEWSFOLD_TOKEN environment variable;
+    without it the server is read-only.
+    """
+    import os
+
+    try:
+        import uvicorn
+
+        from newsfold.server import create_app
+    except ImportError as error:
+        _fail(f"serve needs the web packages ({error.name} is missing): pip install 'newsfold[serve]'")
+    token = os.environ.get("NEWSFOLD_TOKEN") or None
+    app = create_app(db, token=token, max_body_bytes=int(max_body_mb * 1_000_000), max_batch=max_batch)
+    mode = "writes need NEWSFOLD_TOKEN" if token else "read-only: set NEWSFOLD_TOKEN to allow writes"
+    click.echo(f"newsfold: serving {db} on http://{host}:{port}/ ({mode})", err=True)
+    uvicorn.run(app, host=host, port=port, log_level="info")

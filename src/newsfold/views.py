@@ -5,6 +5,9 @@ Each view returns plain JSON-able dicts, so every interface shows the same thing
 
 from __future__ import annotations
 
+import datetime as dt
+import re
+from collections.abc import Iterator, Mapping, Sequence
 from typing import Any
 
 from newsfold.model import Article
@@ -101,3 +104,324 @@ def describe(store: Store, item_id: str) -> dict[str, Any] | None:
     if story is not None:
         return {"kind": "story", **story}
     return None
+
+
+# -- views for the HTTP API and the web UI -------------------------------------------------------------
+#
+# Event cards and storyline summaries are JSON mappings written by the events and stories stages. These
+# views read them tolerantly, so that the interfaces show what a stage wrote and degrade (empty fields)
+# where a stage has not run. The fields read are listed in ``docs/ui.md``.
+
+
+def assignments_of(store: Store, article_ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
+    """``{article_id: {"copy_group", "copy_role", "event", "story"}}`` for ``article_ids``.
+
+    The same record as :meth:`Store.iter_assignments` gives, for a few ids; ``None`` where a stage has not
+    run or did not place the article. Ids not stored are left out.
+    """
+    stored = {a.id for a in store.get_articles(article_ids)}
+    ids = [i for i in dict.fromkeys(article_ids) if i in stored]
+    group_of = store.copy_group_ids_of(ids)
+    roles: dict[str, str] = {}
+    for group_id in sorted(set(group_of.values())):
+        group = store.get_copy_group(group_id)
+        if group is not None:
+            roles.update({m.article_id: m.role for m in group.members})
+    event_of = store.event_of(ids)
+    story_of = store.story_of_events(sorted(set(event_of.values())))
+    return {
+        article_id: {
+            "copy_group": group_of.get(article_id),
+            "copy_role": roles.get(article_id) if article_id in group_of else None,
+            "event": event_of.get(article_id),
+            "story": story_of.get(event_of[article_id]) if article_id in event_of else None,
+        }
+        for article_id in ids
+    }
+
+
+def _names(value: Any) -> list[str]:
+    """Entity names from a card field: a string, a list of strings, or dicts with a name."""
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [value] if value.strip() else []
+    if isinstance(value, Mapping):
+        for key in ("name", "label", "text", "key", "place"):
+            if isinstance(value.get(key), str):
+                return [value[key]]
+        return []
+    if isinstance(value, list | tuple):
+        return [name for item in value for name in _names(item)]
+    return [str(value)]
+
+
+def _iso_day(value: Any) -> str | None:
+    """The ``YYYY-MM-DD`` day of a date, datetime or ISO string; ``None`` if it is none of these."""
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str) and len(value) >= 10:
+        try:
+            return dt.date.fromisoformat(value[:10]).isoformat()
+        except ValueError:
+            return None
+    return None
+
+
+def card_summary(card: Mapping[str, Any]) -> dict[str, Any]:
+    """The fields every interface shows of an event card (or a storyline summary).
+
+    ``headline`` (``headline`` or ``title``), ``start``/``end`` (ISO days, from ``when`` as a day or a
+    ``{"start", "end"}``/``{"date"}`` mapping, else ``start``/``end``/``date``), ``who`` (people and
+    organizations), ``where`` (places) and ``entities`` (all names, for filtering).
+    """
+    headline = card.get("headline") or card.get("title")
+    when = card.get("when")
+    start = end = None
+    if isinstance(when, Mapping):
+        start = _iso_day(when.get("start") or when.get("date"))
+        end = _iso_day(when.get("end"))
+    elif when is not None:
+        start = _iso_day(when)
+    start = start or _iso_day(card.get("start") or card.get("date"))
+    end = end or _iso_day(card.get("end")) or start
+    who = _names(card.get("who")) + [n for k in ("people", "orgs", "organizations") for n in _names(card.get(k))]
+    where = _names(card.get("where")) + _names(card.get("places"))
+    entities = list(dict.fromkeys([*who, *where, *_names(card.get("entities"))]))
+    return {
+        "headline": str(headline) if headline is not None else None,
+        "start": start,
+        "end": end,
+        "who": list(dict.fromkeys(who)),
+        "where": list(dict.fromkeys(where)),
+        "entities": entities,
+    }
+
+
+def _all_events(store: Store, page: int = 500) -> Iterator[dict[str, Any]]:
+    offset = 0
+    while True:
+        rows = store.list_events(limit=page, offset=offset)
+        yield from rows
+        if len(rows) < page:
+            return
+        offset += page
+
+
+def filter_events(
+    store: Store,
+    *,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    entity: str | None = None,
+    query: str | None = None,
+    limit: int = 50,
+    offset: int = 0,
+    search_limit: int = 2000,
+) -> dict[str, Any]:
+    """Events matching every filter given, ordered by start day (undated last), then id; paged.
+
+    An event matches the date range when its ``[start, end]`` overlaps ``[date_from, date_to]`` (undated
+    events match no date filter); ``entity`` matches a card name case-insensitively as a substring;
+    ``query`` is a full-text query that matches an event when one of its first ``search_limit`` hits is
+    a member article, or when the headline contains it. Returns ``{"items", "total", "limit", "offset"}``;
+    each item is ``{"id", "size", **card_summary(card)}``.
+
+    Filtering reads every event (the store has no filtered listing yet): linear in the number of events.
+    """
+    matched_events: set[str] | None = None
+    needle = query.strip().lower() if query else ""
+    if needle:
+        hits = [hit["id"] for hit in store.search(query or "", limit=search_limit)]
+        matched_events = set(store.event_of(hits).values())
+    entity_needle = entity.strip().lower() if entity else ""
+    items: list[dict[str, Any]] = []
+    for row in _all_events(store):
+        summary = card_summary(row["card"])
+        if date_from is not None or date_to is not None:
+            if summary["start"] is None:
+                continue
+            if date_from is not None and (summary["end"] or summary["start"]) < date_from.isoformat():
+                continue
+            if date_to is not None and summary["start"] > date_to.isoformat():
+                continue
+        if entity_needle and not any(entity_needle in name.lower() for name in summary["entities"]):
+            continue
+        if needle and row["id"] not in (matched_events or set()):
+            if needle not in (summary["headline"] or "").lower():
+                continue
+        items.append({"id": row["id"], "size": row["size"], **summary})
+    items.sort(key=lambda item: (item["start"] is None, item["start"] or "", item["id"]))
+    return {"items": items[offset : offset + limit], "total": len(items), "limit": limit, "offset": offset}
+
+
+def event_card_view(store: Store, event_id: str) -> dict[str, Any] | None:
+    """An event card for display: its summary, its storyline, and its sources with copies collapsed.
+
+    ``sources`` holds one entry per distinct report: the canonical article of each copy group among the
+    members (or the member itself when it has no group), with ``copies`` (the other members of its group
+    in this event, with role) and ``adds`` (what the card says this source adds; when the card does not
+    say, the sentences of the source found in no other distinct source, at most ``5``). ``None`` when no
+    such event.
+    """
+    event = store.get_event(event_id)
+    if event is None:
+        return None
+    card: Mapping[str, Any] = event["card"]
+    members = {m["article_id"]: m for m in event["members"]}
+    articles = {a.id: a for a in store.get_articles(sorted(members))}
+    assignments = assignments_of(store, sorted(articles))
+    card_adds = _card_adds(card)
+    by_head: dict[str, list[str]] = {}
+    for article_id in sorted(articles):
+        group = assignments[article_id]["copy_group"]
+        head = article_id
+        if group is not None:
+            canonical = store.get_copy_group(group)
+            if canonical is not None and canonical.canonical in articles:
+                head = canonical.canonical
+        by_head.setdefault(head, []).append(article_id)
+    heads = sorted(by_head, key=lambda i: (_published_text(articles[i]) or "9999", i))
+    sentence_sets = {head: _sentences(articles[head].text) for head in heads}
+    sources: list[dict[str, Any]] = []
+    for head in heads:
+        article = articles[head]
+        others: set[str] = set()
+        for other in heads:
+            if other != head:
+                others |= set(sentence_sets[other])
+        if head in card_adds:
+            adds = card_adds[head]
+        elif len(heads) > 1:
+            adds = [s for s in sentence_sets[head] if s not in others][:5]
+        else:
+            adds = []
+        sources.append(
+            {
+                "id": head,
+                "title": article.title,
+                "outlet": article.outlet,
+                "published": _published_text(article),
+                "score": members[head]["score"],
+                "evidence": members[head]["evidence"],
+                "adds": adds,
+                "adds_from_card": head in card_adds,
+                "copies": [
+                    {"id": other, "title": articles[other].title, "outlet": articles[other].outlet,
+                     "role": assignments[other]["copy_role"]}
+                    for other in by_head[head]
+                    if other != head
+                ],
+            }
+        )
+    summary = card_summary(card)
+    if summary["start"] is None:
+        days = sorted(d for d in (_published_text(a) for a in articles.values()) if d)
+        if days:
+            summary["start"], summary["end"] = days[0][:10], days[-1][:10]
+    if summary["headline"] is None and heads:
+        summary["headline"] = articles[heads[0]].title
+    story = store.story_of_events([event_id]).get(event_id)
+    return {
+        "kind": "event",
+        "id": event_id,
+        **summary,
+        "card": dict(card),
+        "story": story,
+        "size": len(members),
+        "sources": sources,
+    }
+
+
+def _card_adds(card: Mapping[str, Any]) -> dict[str, list[str]]:
+    """``{article_id: [what it adds]}`` from a card's ``sources`` list or ``adds`` mapping."""
+    found: dict[str, list[str]] = {}
+    adds = card.get("adds")
+    if isinstance(adds, Mapping):
+        for key, value in adds.items():
+            found[str(key)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    sources = card.get("sources")
+    if isinstance(sources, list):
+        for source in sources:
+            if not isinstance(source, Mapping):
+                continue
+            article_id = source.get("article_id") or source.get("id")
+            value = source.get("adds")
+            if article_id is not None and value is not None:
+                found[str(article_id)] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
+    return found
+
+
+def _published_text(article: Article) -> str | None:
+    return article.published.isoformat() if article.published else None
+
+
+def _sentences(text: str) -> list[str]:
+    """Sentences of ``text`` long enough to mean something (at least five words), whitespace-normalized."""
+    pieces = re.split(r"(?<=[.!?…])\s+|\n+", text)
+    return list(dict.fromkeys(" ".join(p.split()) for p in pieces if len(p.split()) >= 5))
+
+
+def story_view(store: Store, story_id: str) -> dict[str, Any] | None:
+    """A storyline with its events in time order (``{"id", "size", start, end, headline, ...}`` each).
+
+    The storyline's own ``start``/``end`` come from its summary or, when it has none, from its events.
+    ``None`` when no such storyline.
+    """
+    story = store.get_story(story_id)
+    if story is None:
+        return None
+    events: list[dict[str, Any]] = []
+    for link in story["events"]:
+        event = store.get_event(link["event_id"])
+        if event is None:
+            continue
+        events.append(
+            {"id": event["id"], "size": len(event["members"]), "evidence": link["evidence"],
+             **card_summary(event["card"])}
+        )
+    events.sort(key=lambda e: (e["start"] is None, e["start"] or "", e["id"]))
+    summary = card_summary(story["summary"])
+    days = [d for e in events for d in (e["start"], e["end"]) if d]
+    summary["start"] = summary["start"] or (min(days) if days else None)
+    if summary["end"] is None or summary["end"] == summary["start"]:
+        summary["end"] = max(days) if days else summary["start"]
+    if summary["headline"] is None and events:
+        summary["headline"] = events[0]["headline"]
+    return {"kind": "story", "id": story_id, **summary, "summary": story["summary"], "events": events}
+
+
+def copy_pair_view(store: Store, id_a: str, id_b: str) -> dict[str, Any] | None:
+    """Two articles stored as copies, with the pair's evidence and the shared passages of each text.
+
+    ``a`` is ``id_a`` as asked (the order of the two ids is the caller's). ``passages`` are
+    ``{"a_start", "a_end", "b_start", "b_end"}`` half-open character offsets into the two texts, in the
+    asked orientation. ``None`` when either article or the pair is not stored.
+    """
+    pair = next(
+        (p for p in store.copy_pairs_of([id_a]) if {p.id_a, p.id_b} == {id_a, id_b} and id_a != id_b), None
+    )
+    if pair is None:
+        return None
+    found = {a.id: a for a in store.get_articles([id_a, id_b])}
+    if id_a not in found or id_b not in found:
+        return None
+    swapped = pair.id_a != id_a
+    passages = [
+        {"a_start": q.b_start, "a_end": q.b_end, "b_start": q.a_start, "b_end": q.a_end}
+        if swapped
+        else {"a_start": q.a_start, "a_end": q.a_end, "b_start": q.b_start, "b_end": q.b_end}
+        for q in pair.passages
+    ]
+    return {
+        "kind": "copy_pair",
+        "a": article_view(store, found[id_a]),
+        "b": article_view(store, found[id_b]),
+        "copy_kind": pair.kind,
+        "jaccard": round(pair.jaccard, 4),
+        "containment_a_in_b": round(pair.containment_b_in_a if swapped else pair.containment_a_in_b, 4),
+        "containment_b_in_a": round(pair.containment_a_in_b if swapped else pair.containment_b_in_a, 4),
+        "passages": passages,
+    }

@@ -51,17 +51,59 @@ def find_field(record: Mapping[str, Any], explicit: str | None, candidates: tupl
     return None
 
 
+class FieldMapper:
+    """Which key of a record plays which part, worked out once per set of keys.
+
+    Records of one file nearly always share their keys, so the lookups of :func:`find_field` are cached
+    by the record's key tuple (at most :attr:`CACHE_SIZE` key sets; the cache starts afresh past that).
+    """
+
+    CACHE_SIZE = 256
+
+    def __init__(self, options: ReadOptions) -> None:
+        self.options = options
+        self._cache: dict[tuple[Any, ...], _Roles] = {}
+
+    def roles(self, record: Mapping[str, Any]) -> _Roles:
+        """The keys for text, id, title, date, url, outlet and language (``None`` where absent)."""
+        keys = tuple(record)
+        found = self._cache.get(keys)
+        if found is None:
+            if len(self._cache) >= self.CACHE_SIZE:
+                self._cache.clear()
+            found = self._cache[keys] = self._find_roles(record)
+        return found
+
+    def _find_roles(self, record: Mapping[str, Any]) -> _Roles:
+        options = self.options
+        text_key = find_field(record, options.text_field, TEXT_FIELDS)
+        used: set[str] = {text_key} if text_key is not None else set()
+        return (
+            text_key,
+            _take(record, options.id_field, ID_FIELDS, used),
+            _take(record, options.title_field, TITLE_FIELDS, used),
+            _take(record, options.date_field, DATE_FIELDS, used),
+            _take(record, None, URL_FIELDS, used),
+            _take(record, None, OUTLET_FIELDS, used),
+            _take(record, None, LANGUAGE_FIELDS, used),
+        )
+
+
+_Roles = tuple[str | None, str | None, str | None, str | None, str | None, str | None, str | None]
+
+
 def record_to_document(
     record: Mapping[str, Any],
     source: SourceFile,
     position: str | None,
     derived_id: str,
-    options: ReadOptions,
+    mapper: FieldMapper,
 ) -> RawDocument | Skipped:
     """Map ``record`` to a document, or to a ``Skipped`` (``missing_field``, ``bad_field``, ``empty``,
     ``too_large``) saying why not. ``position`` is ``line N``/``record N`` or ``None`` for one-record
     files."""
-    text_key = find_field(record, options.text_field, TEXT_FIELDS)
+    options = mapper.options
+    text_key, id_key, title_key, date_key, url_key, outlet_key, language_key = mapper.roles(record)
     if text_key is None:
         if options.text_field is not None:
             reason = f"no {options.text_field!r} field (the text_field option)"
@@ -77,7 +119,7 @@ def record_to_document(
     if not isinstance(text_value, str):
         kind_name = type(text_value).__name__
         return skipped(source, position, "bad_field", f"text field {text_key!r} is not a string (got {kind_name})")
-    if not text_value.strip():
+    if not text_value or text_value.isspace():
         return skipped(source, position, "empty", f"text field {text_key!r} is empty")
     limit = options.max_document_bytes
     if len(text_value) > limit or (len(text_value) * 4 > limit and len(text_value.encode("utf-8")) > limit):
@@ -85,13 +127,7 @@ def record_to_document(
         reason = f"text is {size:,} bytes, over max_document_bytes ({limit:,})"
         return skipped(source, position, "too_large", reason)
 
-    used = {text_key}
-    id_key = _take(record, options.id_field, ID_FIELDS, used)
-    title_key = _take(record, options.title_field, TITLE_FIELDS, used)
-    date_key = _take(record, options.date_field, DATE_FIELDS, used)
-    url_key = _take(record, None, URL_FIELDS, used)
-    outlet_key = _take(record, None, OUTLET_FIELDS, used)
-    language_key = _take(record, None, LANGUAGE_FIELDS, used)
+    used = (text_key, id_key, title_key, date_key, url_key, outlet_key, language_key)
     return RawDocument(
         location=f"{source.location}:{position}" if position else source.location,
         text=text_value,
@@ -106,7 +142,9 @@ def record_to_document(
     )
 
 
-def _take(record: Mapping[str, Any], explicit: str | None, candidates: tuple[str, ...], used: set[str]) -> str | None:
+def _take(
+    record: Mapping[str, Any], explicit: str | None, candidates: tuple[str, ...], used: set[str]
+) -> str | None:
     key = find_field(record, explicit, candidates)
     if key is None or key in used:
         return None

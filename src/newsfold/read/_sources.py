@@ -11,7 +11,7 @@ import logging
 import os
 import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsfold.errors import UsageError
@@ -33,11 +33,11 @@ class SourceFile:
 
     path: Path
     name: str
+    location: str = field(init=False, compare=False)
+    """The absolute path as a string, the start of every location this file yields."""
 
-    @property
-    def location(self) -> str:
-        """The absolute path as a string, the start of every location this file yields."""
-        return str(self.path)
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "location", str(self.path))
 
 
 @dataclass(frozen=True, slots=True)

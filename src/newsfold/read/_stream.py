@@ -76,9 +76,11 @@ def read_chunks(stream: ByteSource, size: int | None = None) -> Iterator[bytes]:
     a :class:`ReadProblem`."""
     if size is None:
         size = CHUNK_SIZE
+    # read1 returns what one underlying read gave; read() would lose the bytes decompressed before a cut.
+    read = getattr(stream, "read1", stream.read)
     while True:
         try:
-            chunk = stream.read(size)
+            chunk = read(size)
         except EOFError as error:
             raise ReadProblem("truncated", "truncated gzip stream") from error
         except (zlib.error, gzip.BadGzipFile) as error:

@@ -16,7 +16,7 @@ from itertools import chain
 from typing import Any
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._records import record_to_document, skipped
+from newsfold.read._records import FieldMapper, record_to_document, skipped
 from newsfold.read._sources import SourceFile
 from newsfold.read._stream import ReadProblem, decode_utf8, iter_lines, open_bytes
 from newsfold.read.options import ReadOptions
@@ -38,6 +38,7 @@ def _read_rows(source: SourceFile, options: ReadOptions, delimiter: str) -> Iter
     if csv.field_size_limit() < limit:
         csv.field_size_limit(min(limit + 1, sys.maxsize))
     line_problems: dict[int, tuple[str, str]] = {}
+    mapper = FieldMapper(options)
 
     def text_lines(stream: Any) -> Iterator[str]:
         """Decoded lines for the csv module; bad lines are noted (the row holding them is skipped) and
@@ -81,7 +82,7 @@ def _read_rows(source: SourceFile, options: ReadOptions, delimiter: str) -> Iter
                 continue
             if not row or not any(cell.strip() for cell in row):
                 continue
-            yield record_to_document(_as_record(header, row), source, position, f"{source.name}:{start}", options)
+            yield record_to_document(_as_record(header, row), source, position, f"{source.name}:{start}", mapper)
 
 
 DELIMITERS = (",", ";", "\t", "|")

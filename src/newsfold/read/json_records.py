@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._records import find_field, record_to_document, skipped
+from newsfold.read._records import FieldMapper, find_field, record_to_document, skipped
 from newsfold.read._sources import SourceFile
 from newsfold.read._stream import (
     SNIFF_SIZE,
@@ -48,6 +48,7 @@ def read_json_lines(source: SourceFile, options: ReadOptions) -> Iterator[RawDoc
 
 def _json_lines(stream: ByteSource, source: SourceFile, options: ReadOptions) -> Iterator[RawDocument | Skipped]:
     limit = options.max_document_bytes
+    mapper = FieldMapper(options)
     for line in iter_lines(stream, limit):
         position = f"line {line.number}"
         if line.data is None:
@@ -55,23 +56,31 @@ def _json_lines(stream: ByteSource, source: SourceFile, options: ReadOptions) ->
             continue
         if not line.data.strip(_WHITESPACE):
             continue
-        yield _record(line.data, line.offset, source, position, f"{source.name}:{line.number}", options)
+        yield _record(line.data, line.offset, source, position, f"{source.name}:{line.number}", mapper)
 
 
 def _record(
-    data: bytes, offset: int, source: SourceFile, position: str, derived_id: str, options: ReadOptions
+    data: bytes, offset: int, source: SourceFile, position: str, derived_id: str, mapper: FieldMapper
 ) -> RawDocument | Skipped:
     try:
-        value = json.loads(decode_utf8(data, offset))
+        if b"\0" in data:
+            check_not_binary(data, offset)
+        try:
+            value = json.loads(data)  # parsing the bytes saves a copy; bad UTF-8 is then located below
+        except UnicodeDecodeError:
+            decode_utf8(data, offset)
+            raise
     except ReadProblem as problem:
         return skipped(source, position, problem.kind, problem.reason)
+    except UnicodeDecodeError as error:
+        return skipped(source, position, "encoding", f"invalid UTF-8 ({error.reason})")
     except json.JSONDecodeError as error:
         return skipped(source, position, "malformed_json", f"malformed JSON: {error.msg} (column {error.colno})")
     except RecursionError:
         return skipped(source, position, "malformed_json", "malformed JSON: nested too deeply")
     if not isinstance(value, dict):
         return skipped(source, position, "not_object", f"JSON record is not an object (got {_json_type(value)})")
-    return record_to_document(value, source, position, derived_id, options)
+    return record_to_document(value, source, position, derived_id, mapper)
 
 
 def _json_type(value: Any) -> str:
@@ -148,15 +157,16 @@ def _json_object_or_lines(
     except RecursionError as error:
         raise ReadProblem("malformed_json", "malformed JSON: nested too deeply") from error
     records = _wrapped_records(value, options)
+    mapper = FieldMapper(options)
     if records is None:
-        yield record_to_document(value, source, None, source.name, options)
+        yield record_to_document(value, source, None, source.name, mapper)
         return
     for index, record in enumerate(records, start=1):
         position = f"record {index}"
         if not isinstance(record, dict):
             yield skipped(source, position, "not_object", f"JSON record is not an object (got {_json_type(record)})")
         else:
-            yield record_to_document(record, source, position, f"{source.name}:{index}", options)
+            yield record_to_document(record, source, position, f"{source.name}:{index}", mapper)
 
 
 class _Empty:
@@ -195,6 +205,7 @@ def _json_array(stream: _Rewound, source: SourceFile, options: ReadOptions) -> I
     its bytes. Memory: at most one element (up to the limit) plus one chunk.
     """
     limit = options.max_document_bytes
+    mapper = FieldMapper(options)
     depth = 0  # 0 before the opening '[', 1 between elements, more inside an element
     in_string = False
     escaped = False
@@ -216,7 +227,7 @@ def _json_array(stream: _Rewound, source: SourceFile, options: ReadOptions) -> I
         position = f"record {index}"
         if data is None:
             return skipped(source, position, "too_large", f"record is {size:,} bytes, over max_document_bytes ({limit:,})")
-        return _record(data, element_offset, source, position, f"{source.name}:{index}", options)
+        return _record(data, element_offset, source, position, f"{source.name}:{index}", mapper)
 
     for chunk in _chunks_of_array(stream, lambda: index):
         position = 0

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._records import record_to_document
+from newsfold.read._records import FieldMapper, record_to_document
 from newsfold.read._sources import SourceFile
 from newsfold.read._stream import ReadProblem
 from newsfold.read.options import ReadOptions
@@ -32,12 +32,13 @@ def read_parquet(source: SourceFile, options: ReadOptions) -> Iterator[RawDocume
     except (pa.ArrowException, ValueError) as error:
         raise ReadProblem("malformed", f"not a readable Parquet file ({error})") from error
     index = 0
+    mapper = FieldMapper(options)
     try:
         with parquet:
             for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
                 for record in batch.to_pylist():
                     index += 1
-                    yield record_to_document(record, source, f"record {index}", f"{source.name}:{index}", options)
+                    yield record_to_document(record, source, f"record {index}", f"{source.name}:{index}", mapper)
     except (pa.ArrowException, ValueError) as error:
         read = f"; records 1-{index} were read" if index else ""
         raise ReadProblem("malformed", f"Parquet data cannot be read ({error}){read}", f"record {index + 1}") from error

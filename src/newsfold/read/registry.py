@@ -84,7 +84,7 @@ def read_source(source: SourceFile, options: ReadOptions) -> Iterator[RawDocumen
     except ReadProblem as problem:
         yield skipped(source, problem.position, problem.kind, problem.reason)
     except OSError as error:
-        yield skipped(source, None, "unreadable", f"cannot read file ({error.strerror or error!r})")
+        yield skipped(source, None, "unreadable", f"cannot read file ({error.strerror or repr(error)})")
     except RecursionError:
         yield skipped(source, None, "error", "input nested too deeply to read")
     except Exception as error:  # one bad file must not end a run; the traceback goes to the log

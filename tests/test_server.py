@@ -28,6 +28,7 @@ from fastapi.testclient import TestClient  # noqa: E402
 
 from conftest import make_article  # noqa: E402
 from newsfold.model import Article, CopyGroup, CopyMember, CopyPair, Passage  # noqa: E402
+from newsfold.pipeline import STAGE_ORDER  # noqa: E402
 from newsfold.server import create_app  # noqa: E402
 from newsfold.server.ingest import BodyError, parse_body, record_to_document  # noqa: E402
 from newsfold.server.render import snippet_segments, split_by_passages, timeline_layout  # noqa: E402
@@ -144,7 +145,10 @@ def _pair(first: Article, second: Article, kind: str, jaccard: float) -> CopyPai
 
 
 def populate_demo_store(store: Store) -> dict[str, Any]:
-    """Fill ``store`` with two storylines, five events, copies with passages; return the ids used."""
+    """Fill ``store`` with two storylines, five events, copies with passages; return the ids used.
+
+    Every stage's mark is set past these articles, as if the stages had folded them.
+    """
 
     def article(article_id: str, text: str, title: str, day: str, outlet: str) -> Article:
         made = make_article(article_id, text, title=title, published=dt.date.fromisoformat(day))
@@ -234,6 +238,9 @@ def populate_demo_store(store: Store) -> dict[str, Any]:
             ("ev-wind-works", "st-wind", {"shared_entities": ["Gull Banks", "Greywater Energy"], "days": 88}),
         ]
     )
+    last_seq = store.pending("copies")[-1][0]
+    for stage in STAGE_ORDER:
+        store.set_mark(stage, last_seq)
     return {"articles": [a.id for a in articles], "events": list(members), "stories": ["st-bridge", "st-wind"]}
 
 

@@ -291,6 +291,9 @@ def create_app(
         summary="Fold news articles into copies, events and storylines.",
         description="Browse stories, events and copies; ingest articles live. See docs/api.md.",
         lifespan=lifespan,
+        # The bundled docs pages load their scripts from a CDN, which a loopback-only machine cannot reach.
+        docs_url=None,
+        redoc_url=None,
     )
     app.state.newsfold = state
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=max_body_bytes)
@@ -551,7 +554,7 @@ def create_app(
         with state.pool.reader() as store:
             counts = store.stats()
             data = timeline_data(store)
-            recent = store.list_articles(limit=12, offset=max(0, counts["articles"] - 12))[::-1]
+            recent = store.list_articles(limit=8, offset=max(0, counts["articles"] - 8))[::-1]
             groups = store.list_copy_groups(limit=8)
         return page(request, "timeline.html", title="Timeline", counts=counts, recent=recent, groups=groups,
                     **data)

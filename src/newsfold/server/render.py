@@ -73,10 +73,11 @@ def snippet_segments(snippet: str) -> list[tuple[str, bool]]:
 # -- the timeline ----------------------------------------------------------------------------------------
 
 TIMELINE_WIDTH = 1000
-LANE_HEIGHT = 60
+LANE_HEIGHT = 72
 AXIS_HEIGHT = 30
 LEFT = 16
 RIGHT = 16
+LABEL_GAP = 56
 
 
 def _day(value: str | None) -> dt.date | None:
@@ -101,7 +102,7 @@ def _ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
     elif span <= 3 * 366:
         months = span // 30
         step = max(1, math.ceil(months / 10))
-        year, month = first.year, first.month + 1
+        year, month = first.year, first.month + (0 if first.day == 1 else 1)
         while True:
             if month > 12:
                 year, month = year + 1, month - 12
@@ -113,7 +114,7 @@ def _ticks(first: dt.date, last: dt.date) -> list[tuple[dt.date, str]]:
             month += step
     else:
         step = max(1, math.ceil((last.year - first.year) / 10))
-        for year in range(first.year + 1, last.year + 1, step):
+        for year in range(first.year + (0 if first.timetuple().tm_yday == 1 else 1), last.year + 1, step):
             ticks.append((dt.date(year, 1, 1), str(year)))
     return ticks
 
@@ -123,8 +124,9 @@ def timeline_layout(lanes: Sequence[Mapping[str, Any]], *, width: int = TIMELINE
 
     ``lanes`` are ``{"id", "headline", "href", "events": [{"id", "start", "end", "size", "headline",
     "href"}]}``. Returns ``{"width", "height", "ticks": [{"x", "label"}], "lanes": [{"y", "label", "href",
-    "x0", "x1", "dots": [{"x", "y", "r", "href", "title"}]}], "undated"}``: x from the earliest to the
-    latest event day, dot radius growing with the event's number of articles. Events without a day are
+    "x0", "x1", "dots": [{"x", "y", "r", "href", "title", "label"}]}], "undated"}``: x from the earliest to the
+    latest event day, dot radius growing with the event's number of articles, a short day ``label`` on
+    dots not too close to the previous labelled one. Events without a day are
     counted in ``undated`` and not drawn.
     """
     days = [d for lane in lanes for e in lane["events"] for d in (_day(e.get("start")), _day(e.get("end"))) if d]
@@ -145,10 +147,11 @@ def timeline_layout(lanes: Sequence[Mapping[str, Any]], *, width: int = TIMELINE
     undated = 0
     for number, lane in enumerate(lanes):
         top = AXIS_HEIGHT + number * LANE_HEIGHT
-        axis_y = top + 40
+        axis_y = top + 36
         dots: list[dict[str, Any]] = []
         placed: list[float] = []
-        for event in lane["events"]:
+        last_label_x = -1000.0
+        for event in sorted(lane["events"], key=lambda e: e.get("start") or ""):
             start = _day(event.get("start"))
             if start is None:
                 undated += 1
@@ -159,6 +162,9 @@ def timeline_layout(lanes: Sequence[Mapping[str, Any]], *, width: int = TIMELINE
             placed.append(x)
             radius = round(min(14.0, 5 + 2.2 * math.sqrt(max(1, int(event.get("size") or 1)) - 1)), 1)
             when = start.isoformat() if end == start else f"{start.isoformat()} – {end.isoformat()}"
+            label = None
+            if x - last_label_x >= LABEL_GAP:
+                label, last_label_x = start.strftime("%b %-d"), x
             dots.append(
                 {
                     "x": x,
@@ -166,6 +172,7 @@ def timeline_layout(lanes: Sequence[Mapping[str, Any]], *, width: int = TIMELINE
                     "r": radius,
                     "href": event.get("href"),
                     "title": f"{event.get('headline') or event.get('id')} ({when}, {event.get('size') or 0} articles)",
+                    "label": label,
                 }
             )
         xs = [d["x"] for d in dots]

@@ -40,6 +40,20 @@ MSK = dt.timezone(dt.timedelta(hours=3))
         ("19 June 2020 10:00", dt.datetime(2020, 6, 19, 10)),
         ("  2020-06-19  ", dt.date(2020, 6, 19)),
         ("May 03 , 2013", dt.date(2013, 5, 3)),  # tokenized text (ECB+)
+        (
+            "June 13, 2013 4:59 PM EDT",
+            dt.datetime(2013, 6, 13, 16, 59, tzinfo=dt.timezone(dt.timedelta(hours=-4))),
+        ),
+        ("Monday, 28 November 2005, 02:24 GMT", dt.datetime(2005, 11, 28, 2, 24, tzinfo=UTC)),
+        (
+            "November 15, 2011 6:07:15 PM GMT+01:00",
+            dt.datetime(2011, 11, 15, 18, 7, 15, tzinfo=dt.timezone(dt.timedelta(hours=1))),
+        ),
+        ("June 19, 2020 12:30 AM", dt.datetime(2020, 6, 19, 0, 30)),
+        ("24.05.2024 19:54:00 MSK", dt.datetime(2024, 5, 24, 19, 54, tzinfo=MSK)),
+        ("Jul 07, 2012 7:40 PM ET", dt.datetime(2012, 7, 7, 19, 40)),  # ET: offset unknown, kept naive
+        ("13/03/2013", dt.date(2013, 3, 13)),
+        ("03/13/2013", dt.date(2013, 3, 13)),
     ],
 )
 def test_parse_published(value: str, expected: dt.date) -> None:
@@ -68,6 +82,7 @@ def test_parse_published_falls_back_to_dateparser_for_named_zones() -> None:
         "yesterday",
         "3 hours ago",
         "3 hours ago 2020",
+        "05/03/2013",  # day or month first: refused, not guessed
         "June 19",
         "2020",
         "June 2020",

@@ -28,9 +28,11 @@ Resolution rules (news reports past or present events, so dates look backwards f
   Which year is "latest" depends on ``not_after``: 19 June was a Friday in 2020 and again in 2026, so an
   article processed after 19 June 2026 resolves to 2026 unless the caller gives an earlier ``as_of``.
 
-dateparser is used only as a fallback on short, already isolated strings (it is about a thousand times
-slower than the regexes here) and only when the string carries a four-digit year, so that relative
-expressions such as ``"3 hours ago"`` never produce a date relative to the wall clock.
+dateparser is used only as a fallback for publication stamps that a reader found (``raw.published``),
+never on article text: it is about a thousand times slower than the regexes here. It is given only
+strings that carry a four-digit year, and its answer is refused unless it names a whole day whose year
+the string contains, so that relative expressions such as ``"3 hours ago"`` never produce a date
+relative to the wall clock.
 """
 
 from __future__ import annotations
@@ -229,18 +231,39 @@ def resolve_month_day_weekday(
 
 # --- publication stamps --------------------------------------------------------------------------------
 
-_TIME = r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<frac>\d{1,6})\d*)?)?"
-_OFFSET = r"(?P<tz>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)"
-_DOTTED_RE = re.compile(
-    rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}})(?:(?:\s?,)?\s+{_TIME})?\s*(?:{_OFFSET})?"
+# Zone abbreviations with one meaning in news datelines. CST (US or China), IST (India, Ireland or
+# Israel) and the US ET/CT/MT/PT (no daylight-saving information) are in AMBIGUOUS_ZONES instead.
+ZONE_ABBREVIATIONS: dict[str, int] = {
+    "UTC": 0, "GMT": 0, "UT": 0, "Z": 0, "WET": 0, "WEST": 60, "BST": 60, "CET": 60, "CEST": 120,
+    "MEZ": 60, "MESZ": 120, "EET": 120, "EEST": 180, "MSK": 180, "EST": -300, "EDT": -240,
+    "CDT": -300, "MST": -420, "MDT": -360, "PST": -480, "PDT": -420, "JST": 540, "KST": 540,
+    "HKT": 480, "SGT": 480, "AEST": 600, "AEDT": 660,
+}  # fmt: skip
+"""Timezone abbreviations the regex parser understands, to minutes east of UTC."""
+
+AMBIGUOUS_ZONES: frozenset[str] = frozenset({"ET", "CT", "MT", "PT", "CST", "IST"})
+"""Zone abbreviations whose offset cannot be known: a stamp with one of these is returned naive (zone
+unknown) rather than with a guessed offset (dateparser reads "ET" as UTC-5 even in July)."""
+
+_TIME = (
+    r"(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:[.,](?P<frac>\d{1,6})\d*)?)?"
+    r"(?:\s?(?P<ampm>[AaPp])\.?\s?[Mm]\.?)?"
 )
-_SLASHED_YMD_RE = re.compile(
-    rf"(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}})(?:(?:\s?,)?\s+{_TIME})?\s*(?:{_OFFSET})?"
+_ZONE = (
+    r"(?P<tz>[+-]\d{2}(?::?\d{2})?|(?:UTC|GMT)\s?[+-]\d{1,2}(?::?\d{2})?|"
+    + "|".join(sorted([*ZONE_ABBREVIATIONS, *AMBIGUOUS_ZONES], key=len, reverse=True))
+    + r")(?![A-Za-z])"
 )
+_SEP = r"(?:\s?,)?\s+"
+_TIME_PART = rf"(?:(?:{_SEP}(?:at\s+)?|T){_TIME}(?:\s*\(?{_ZONE}\)?)?)?"
+_DOTTED_RE = re.compile(rf"(?P<d>\d{{1,2}})\.(?P<m>\d{{1,2}})\.(?P<y>\d{{4}}){_TIME_PART}")
+_SLASHED_YMD_RE = re.compile(rf"(?P<y>\d{{4}})/(?P<m>\d{{1,2}})/(?P<d>\d{{1,2}}){_TIME_PART}")
+# 05/03/2013 is 5 March or 3 May depending on the country: parsed only when one part is over 12.
+_SLASHED_AMBIGUOUS_RE = re.compile(rf"(?P<a>\d{{1,2}})/(?P<b>\d{{1,2}})/(?P<y>\d{{4}}){_TIME_PART}")
 _ENGLISH_RE = re.compile(
-    rf"(?:{WEEKDAY_PATTERN}(?:\s?,)?\s+)?"
+    rf"(?:{WEEKDAY_PATTERN}{_SEP})?"
     rf"(?:(?P<d1>\d{{1,2}}){_ORDINAL}\s+(?P<m1>{MONTH_PATTERN})|(?P<m2>{MONTH_PATTERN})\s+(?P<d2>\d{{1,2}}){_ORDINAL})"
-    rf"(?:\s?,)?\s+(?P<y>\d{{4}})(?:(?:(?:\s?,)?\s+|\s+at\s+|T){_TIME})?\s*(?:{_OFFSET})?"
+    rf"{_SEP}(?P<y>\d{{4}}){_TIME_PART}"
 )
 _RFC2822_HINT_RE = re.compile(r"\d{1,2}\s+[A-Z][a-z]{2}\s+\d{2,4}\s+\d{1,2}:\d{2}")
 _HAS_TIME_RE = re.compile(r"\d{1,2}:\d{2}")
@@ -248,31 +271,47 @@ _HAS_DIGIT_RE = re.compile(r"\d")
 _HAS_YEAR_RE = re.compile(r"(?<!\d)(?:1[89]|2[01])\d{2}(?!\d)")
 
 
-def _offset_tz(text: str | None) -> dt.tzinfo | None:
-    if text is None:
+def _zone(text: str | None) -> dt.tzinfo | None:
+    if text is None or text in AMBIGUOUS_ZONES:
         return None
-    if text in ("Z", "UTC", "GMT"):
-        return dt.UTC
-    sign = -1 if text[0] == "-" else 1
-    digits = text[1:].replace(":", "")
-    hours, minutes = int(digits[:2]), int(digits[2:4] or 0)
-    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
+    if text in ZONE_ABBREVIATIONS:
+        minutes = ZONE_ABBREVIATIONS[text]
+        return dt.UTC if minutes == 0 else dt.timezone(dt.timedelta(minutes=minutes))
+    offset = text[3:].strip() if text[:3] in ("UTC", "GMT") else text
+    sign = -1 if offset[0] == "-" else 1
+    hours_text, _, minutes_text = offset[1:].partition(":")
+    if not minutes_text and len(hours_text) > 2:  # "+0300"
+        hours_text, minutes_text = hours_text[:2], hours_text[2:]
+    delta = dt.timedelta(hours=int(hours_text), minutes=int(minutes_text or 0))
+    return dt.UTC if not delta else dt.timezone(sign * delta)
 
 
 def _build(year: int, month: int, day: int, m: re.Match[str]) -> PublishedDate | None:
     try:
         if m.group("H") is None:
             return dt.date(year, month, day)
+        hour = int(m.group("H"))
+        if m.group("ampm"):
+            if not 1 <= hour <= 12:
+                return None
+            hour = hour % 12 + (12 if m.group("ampm") in "Pp" else 0)
         micro = int((m.group("frac") or "0").ljust(6, "0"))
         return dt.datetime(
-            year, month, day, int(m.group("H")), int(m.group("M")), int(m.group("S") or 0), micro,
-            tzinfo=_offset_tz(m.group("tz")),
-        )  # fmt: skip
+            year,
+            month,
+            day,
+            hour,
+            int(m.group("M")),
+            int(m.group("S") or 0),
+            micro,
+            tzinfo=_zone(m.group("tz")),
+        )
     except ValueError:
         return None
 
 
 def _parse_with_regexes(text: str) -> PublishedDate | None:
+    """Parse the common stamp forms exactly; ``None`` when ``text`` is none of them."""
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         try:
             return dt.date.fromisoformat(text)
@@ -287,6 +326,13 @@ def _parse_with_regexes(text: str) -> PublishedDate | None:
         return _build(int(m["y"]), int(m["m"]), int(m["d"]), m)
     if m := _SLASHED_YMD_RE.fullmatch(text):
         return _build(int(m["y"]), int(m["m"]), int(m["d"]), m)
+    if m := _SLASHED_AMBIGUOUS_RE.fullmatch(text):
+        first, second = int(m["a"]), int(m["b"])
+        if first > 12 >= second:
+            return _build(int(m["y"]), second, first, m)
+        if second > 12 >= first:
+            return _build(int(m["y"]), first, second, m)
+        return None
     if m := _ENGLISH_RE.fullmatch(text):
         month_name = m["m1"] or m["m2"]
         day = int(m["d1"] or m["d2"])
@@ -301,12 +347,19 @@ def _parse_with_regexes(text: str) -> PublishedDate | None:
     return None
 
 
+# dateparser detects the language by trying each one it knows, which costs up to half a second per
+# string with all 200; the fallback tries these, the languages of the project's corpora.
+DATEPARSER_LANGUAGES: tuple[str, ...] = ("en", "de", "fr", "es", "it", "pt", "pl", "ru", "tr", "ar", "zh")
+
+
 @functools.cache
 def _date_data_parser() -> Any:
     # Deferred: dateparser is a slow import that most runs never need; one parser is reused.
     from dateparser.date import DateDataParser
 
-    return DateDataParser(settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY"})
+    return DateDataParser(
+        languages=list(DATEPARSER_LANGUAGES), settings={"PREFER_DAY_OF_MONTH": "first", "DATE_ORDER": "DMY"}
+    )
 
 
 def _parse_with_dateparser(text: str) -> PublishedDate | None:
@@ -326,13 +379,27 @@ def _parse_with_dateparser(text: str) -> PublishedDate | None:
     return parsed
 
 
+@functools.lru_cache(maxsize=4096)
+def _parse_string(text: str) -> PublishedDate | None:
+    # Cached: a feed repeats its stamps (and its odd stamp formats), and the results are immutable.
+    parsed = _parse_with_regexes(text)
+    if parsed is not None or _SLASHED_AMBIGUOUS_RE.fullmatch(text):
+        return parsed
+    if len(text) > 80 or not _HAS_YEAR_RE.search(text):
+        return None
+    return _parse_with_dateparser(text)
+
+
 def parse_published(value: PublishedDate | str | None) -> PublishedDate | None:
     """Parse a publication stamp into a date (no time given) or datetime (time given).
 
     Dates and datetimes pass through unchanged. Strings are tried against ISO 8601, RFC 2822,
-    ``DD.MM.YYYY[ HH:MM[:SS]]``, ``YYYY/MM/DD`` and English ``June 19, 2020`` / ``19 June 2020`` forms,
-    then handed to dateparser (any language it knows) if they carry a four-digit year. Returns ``None``
+    ``DD.MM.YYYY``, ``YYYY/MM/DD``, unambiguous ``DD/MM/YYYY`` or ``MM/DD/YYYY`` (one part over 12) and
+    English ``June 19, 2020`` / ``19 June 2020`` forms, each with an optional time (``19:54``,
+    ``3:15 PM``) and zone (offset or :data:`ZONE_ABBREVIATIONS`); anything else with a four-digit year
+    goes to dateparser in :data:`DATEPARSER_LANGUAGES` (slow: about 5-20 ms). Returns ``None``
     for empty or unparseable strings, for strings that do not name a day (``"2020"``, ``"June 2020"``),
+    for slashed dates that could be either day or month first (``"05/03/2013"``),
     and for strings without a year (``"yesterday"``, ``"June 19"``): those need a reference date,
     which is :func:`resolve_month_day`'s job. The result is timezone-aware only if the string gives a
     zone.
@@ -342,19 +409,14 @@ def parse_published(value: PublishedDate | str | None) -> PublishedDate | None:
     if isinstance(value, dt.date):  # datetime is a subclass of date: both pass through
         return value
     text = " ".join(value.split())
-    if not text:
-        return None
-    parsed = _parse_with_regexes(text)
-    if parsed is not None:
-        return parsed
-    if len(text) > 80 or not _HAS_YEAR_RE.search(text):
-        return None
-    return _parse_with_dateparser(text)
+    return _parse_string(text) if text else None
 
 
 _DATE_LINE_RE = re.compile(
-    r"(?:(?:first\s+)?(?:posted|published|updated|last\s+updated|modified|date)(?:\s+on)?\s*:?\s*)?(?P<stamp>.+)",
-    re.IGNORECASE,
+    r"(?:(?i:(?:first\s+)?(?:posted|published|updated|last\s+updated|modified|date))(?:\s+on)?\s*:?\s*)?"
+    # The stamp itself must start like a date (digit, month or weekday), so that "Published reports say
+    # ..." is not sent to dateparser.
+    rf"(?P<stamp>(?:\d|{MONTH_PATTERN}|{WEEKDAY_PATTERN}|(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun),).*)"
 )
 
 
@@ -363,9 +425,9 @@ def parse_date_line(line: str) -> tuple[str, PublishedDate] | None:
 
     Returns ``(label, stamp)`` where ``label`` is the lowercase label (``"posted"``, ``"updated"``, ``""``
     when the line is a bare date) and ``stamp`` the parsed date or datetime; ``None`` when the line is
-    anything else. Only lines with a full date (a year) count. A bare line must match one of the
-    regex forms exactly; dateparser is tried only for labelled lines, so that a short top paragraph such
-    as ``"Elections 2024"`` is never mistaken for a stamp.
+    anything else. Only lines with a full date (a year) count, and the stamp must be one of the regex
+    forms of :func:`parse_published` (dateparser is not used here: it is too slow for every article's
+    top lines, and too lenient for lines that merely mention a year, such as ``"Elections 2024"``).
     """
     if len(line) > 80 or _HAS_DIGIT_RE.search(line) is None:
         return None
@@ -375,9 +437,8 @@ def parse_date_line(line: str) -> tuple[str, PublishedDate] | None:
     stamp_text = m.group("stamp")
     label = line[: m.start("stamp")].strip().rstrip(":").strip().lower()
     label = " ".join(label.split()).removesuffix(" on")
+    # Regexes only: this runs on every article's top lines, and dateparser would cost milliseconds each.
     stamp = _parse_with_regexes(" ".join(stamp_text.split()))
-    if stamp is None and label:
-        stamp = parse_published(stamp_text)
     if stamp is None:
         return None
     return label, stamp

@@ -53,6 +53,9 @@ MSK = dt.timezone(dt.timedelta(hours=3))
         ("24.05.2024 19:54:00 MSK", dt.datetime(2024, 5, 24, 19, 54, tzinfo=MSK)),
         ("Jul 07, 2012 7:40 PM ET", dt.datetime(2012, 7, 7, 19, 40)),  # ET: offset unknown, kept naive
         ("13/03/2013", dt.date(2013, 3, 13)),
+        ("20200619", dt.date(2020, 6, 19)),
+        ("1394470370698", dt.datetime(2014, 3, 10, 16, 52, 50, 698000, tzinfo=UTC)),  # epoch ms (UCI)
+        ("1394470370", dt.datetime(2014, 3, 10, 16, 52, 50, tzinfo=UTC)),
         ("03/13/2013", dt.date(2013, 3, 13)),
     ],
 )
@@ -83,6 +86,8 @@ def test_parse_published_falls_back_to_dateparser_for_named_zones() -> None:
         "3 hours ago",
         "3 hours ago 2020",
         "05/03/2013",  # day or month first: refused, not guessed
+        "12345",
+        "99999999",
         "June 19",
         "2020",
         "June 2020",

@@ -310,8 +310,29 @@ def _build(year: int, month: int, day: int, m: re.Match[str]) -> PublishedDate |
         return None
 
 
+_EPOCH_MIN = dt.datetime(1970, 1, 2, tzinfo=dt.UTC).timestamp()
+_EPOCH_MAX = dt.datetime(2100, 1, 1, tzinfo=dt.UTC).timestamp()
+
+
+def _parse_digits(text: str) -> PublishedDate | None:
+    """``YYYYMMDD``, or a Unix epoch in seconds (10 digits) or milliseconds (13 digits), as CSV exports
+    write them (the UCI aggregator's TIMESTAMP). An epoch is UTC by definition, so the result is aware."""
+    if len(text) == 8:
+        try:
+            return dt.date(int(text[:4]), int(text[4:6]), int(text[6:]))
+        except ValueError:
+            return None
+    if len(text) in (10, 13):
+        seconds = int(text) / (1000 if len(text) == 13 else 1)
+        if _EPOCH_MIN <= seconds < _EPOCH_MAX:
+            return dt.datetime.fromtimestamp(seconds, tz=dt.UTC)
+    return None
+
+
 def _parse_with_regexes(text: str) -> PublishedDate | None:
     """Parse the common stamp forms exactly; ``None`` when ``text`` is none of them."""
+    if text.isdigit():
+        return _parse_digits(text)
     if len(text) == 10 and text[4] == "-" and text[7] == "-":
         try:
             return dt.date.fromisoformat(text)
@@ -393,7 +414,8 @@ def _parse_string(text: str) -> PublishedDate | None:
 def parse_published(value: PublishedDate | str | None) -> PublishedDate | None:
     """Parse a publication stamp into a date (no time given) or datetime (time given).
 
-    Dates and datetimes pass through unchanged. Strings are tried against ISO 8601, RFC 2822,
+    Dates and datetimes pass through unchanged. Strings are tried against ISO 8601 (also ``YYYYMMDD``),
+    Unix epochs in seconds or milliseconds (UTC), RFC 2822,
     ``DD.MM.YYYY``, ``YYYY/MM/DD``, unambiguous ``DD/MM/YYYY`` or ``MM/DD/YYYY`` (one part over 12) and
     English ``June 19, 2020`` / ``19 June 2020`` forms, each with an optional time (``19:54``,
     ``3:15 PM``) and zone (offset or :data:`ZONE_ABBREVIATIONS`); anything else with a four-digit year

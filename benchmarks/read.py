@@ -29,14 +29,39 @@ from newsfold.model import RawDocument
 from newsfold.read import iter_raw
 
 PLACES = ["Port Ashby", "Velmar", "Kelby Island", "Dunmore", "Oster", "Hallow Bay", "Brenton", "Marisfield"]
-SUBJECTS = ["the harbour board", "the town council", "the water company", "local fishermen", "the ferry operator",
-            "the county police", "residents", "the school trust", "the lifeboat crew", "market traders"]
+SUBJECTS = [
+    "the harbour board",
+    "the town council",
+    "the water company",
+    "local fishermen",
+    "the ferry operator",
+    "the county police",
+    "residents",
+    "the school trust",
+    "the lifeboat crew",
+    "market traders",
+]
 VERBS = ["announced", "warned", "confirmed", "denied", "welcomed", "criticised", "postponed", "approved"]
-OBJECTS = ["a new timetable", "repairs to the pier", "a rise in charges", "plans for a second bridge",
-           "the closure of the old mill", "an inquiry into the flooding", "extra funding for the clinic",
-           "a ban on night fishing"]
-TAILS = ["on Monday", "after a long meeting", "despite objections", "in a statement", "earlier this week",
-         "following the storm", "at a public hearing", "ahead of the summer season"]
+OBJECTS = [
+    "a new timetable",
+    "repairs to the pier",
+    "a rise in charges",
+    "plans for a second bridge",
+    "the closure of the old mill",
+    "an inquiry into the flooding",
+    "extra funding for the clinic",
+    "a ban on night fishing",
+]
+TAILS = [
+    "on Monday",
+    "after a long meeting",
+    "despite objections",
+    "in a statement",
+    "earlier this week",
+    "following the storm",
+    "at a public hearing",
+    "ahead of the summer season",
+]
 
 
 def sentence(rng: random.Random) -> str:
@@ -47,14 +72,18 @@ def sentence(rng: random.Random) -> str:
 
 
 def article(rng: random.Random, number: int) -> tuple[str, list[str]]:
-    title = f"{rng.choice(PLACES)}: {rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} ({number})"
+    title = (
+        f"{rng.choice(PLACES)}: {rng.choice(SUBJECTS)} {rng.choice(VERBS)} {rng.choice(OBJECTS)} ({number})"
+    )
     paragraphs = [" ".join(sentence(rng) for _ in range(rng.randint(2, 5))) for _ in range(rng.randint(4, 9))]
     return title, paragraphs
 
 
 def html_page(title: str, paragraphs: list[str], day: int) -> str:
     body = "".join(f"<p>{paragraph}</p>" for paragraph in paragraphs)
-    links = "".join(f"<li><a href='/story/{n}'>{PLACES[n % len(PLACES)]} update {n}</a></li>" for n in range(12))
+    links = "".join(
+        f"<li><a href='/story/{n}'>{PLACES[n % len(PLACES)]} update {n}</a></li>" for n in range(12)
+    )
     return (
         f"<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'><title>{title} | Coast Gazette</title>"
         "<meta property='og:site_name' content='Coast Gazette'>"
@@ -75,12 +104,20 @@ def generate(folder: Path, count: int, seed: int) -> tuple[Path, Path]:
     with jsonl.open("w", encoding="utf-8") as handle:
         for number in range(count):
             title, paragraphs = article(rng, number)
-            record = {"id": f"a{number}", "title": title, "text": "\n\n".join(paragraphs), "date": "2024-03-12",
-                      "source": "Coast Gazette", "section": rng.choice(["local", "business", "transport"])}
+            record = {
+                "id": f"a{number}",
+                "title": title,
+                "text": "\n\n".join(paragraphs),
+                "date": "2024-03-12",
+                "source": "Coast Gazette",
+                "section": rng.choice(["local", "business", "transport"]),
+            }
             handle.write(json.dumps(record) + "\n")
     for number in range(count):
         title, paragraphs = article(rng, number)
-        (pages / f"{number:06d}.html").write_text(html_page(title, paragraphs, 1 + number % 28), encoding="utf-8")
+        (pages / f"{number:06d}.html").write_text(
+            html_page(title, paragraphs, 1 + number % 28), encoding="utf-8"
+        )
     return jsonl, pages
 
 
@@ -125,14 +162,20 @@ def report(label: str, ours: tuple[float, int], bare: tuple[float, int], bare_la
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--n", type=int, default=2000, help="articles of each kind to generate (default 2000)")
+    parser.add_argument(
+        "--n", type=int, default=2000, help="articles of each kind to generate (default 2000)"
+    )
     parser.add_argument("--seed", type=int, default=0, help="seed for the generated text (default 0)")
-    parser.add_argument("--repeat", type=int, default=3, help="runs of each loop; the best is kept (default 3)")
+    parser.add_argument(
+        "--repeat", type=int, default=3, help="runs of each loop; the best is kept (default 3)"
+    )
     args = parser.parse_args(argv)
     repeat = max(1, args.repeat)
     with tempfile.TemporaryDirectory(prefix="newsfold-bench-read-") as temporary:
         jsonl, pages = generate(Path(temporary), args.n, args.seed)
-        print(f"generated {args.n} JSONL articles ({jsonl.stat().st_size / 1e6:.1f} MB) and {args.n} HTML pages")
+        print(
+            f"generated {args.n} JSONL articles ({jsonl.stat().st_size / 1e6:.1f} MB) and {args.n} HTML pages"
+        )
         bare_json_loads(jsonl)  # warm the page cache
         print(f"best of {repeat} runs each")
         report(

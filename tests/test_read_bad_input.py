@@ -50,7 +50,9 @@ def test_invalid_utf8_reason_gives_the_byte_offset(tmp_path: Path) -> None:
     (skip,) = iter_raw([tmp_path])
 
     assert skip == Skipped(
-        str(tmp_path / "latin1.txt"), "latin1.txt: invalid UTF-8 at byte offset 6 (invalid continuation byte)", "encoding"
+        str(tmp_path / "latin1.txt"),
+        "latin1.txt: invalid UTF-8 at byte offset 6 (invalid continuation byte)",
+        "encoding",
     )
 
 
@@ -62,7 +64,11 @@ def test_invalid_utf8_in_one_jsonl_line_gives_line_and_file_offset(tmp_path: Pat
 
     assert [item.text for item in documents(items)] == ["fine", "also fine"]
     assert skips(items) == [
-        Skipped(f"{path}:line 2", "mixed.jsonl line 2: invalid UTF-8 at byte offset 30 (invalid continuation byte)", "encoding")
+        Skipped(
+            f"{path}:line 2",
+            "mixed.jsonl line 2: invalid UTF-8 at byte offset 30 (invalid continuation byte)",
+            "encoding",
+        )
     ]
 
 
@@ -95,7 +101,11 @@ def test_malformed_json_lines_are_skipped_alone_with_line_and_error(tmp_path: Pa
 
     assert [item.given_id for item in documents(items)] == ["1", "7"]
     assert [(skip.location, skip.kind, skip.reason) for skip in skips(items)] == [
-        (f"{path}:line 2", "malformed_json", "feed.jsonl line 2: malformed JSON: Expecting ',' delimiter (column 36)"),
+        (
+            f"{path}:line 2",
+            "malformed_json",
+            "feed.jsonl line 2: malformed JSON: Expecting ',' delimiter (column 36)",
+        ),
         (f"{path}:line 3", "malformed_json", "feed.jsonl line 3: malformed JSON: Expecting value (column 1)"),
         (f"{path}:line 4", "not_object", "feed.jsonl line 4: JSON record is not an object (got an array)"),
         (
@@ -113,7 +123,9 @@ def test_missing_explicit_text_field_names_the_option(tmp_path: Path) -> None:
 
     (skip,) = iter_raw([path], ReadOptions(text_field="body_html"))
 
-    assert skip == Skipped(f"{path}:line 1", "a.jsonl line 1: no 'body_html' field (the text_field option)", "missing_field")
+    assert skip == Skipped(
+        f"{path}:line 1", "a.jsonl line 1: no 'body_html' field (the text_field option)", "missing_field"
+    )
 
 
 def gzip_cut(path: Path, payload: bytes, keep: float = 0.6) -> None:
@@ -122,7 +134,9 @@ def gzip_cut(path: Path, payload: bytes, keep: float = 0.6) -> None:
 
 
 def test_truncated_gzip_jsonl_keeps_the_lines_before_the_cut(tmp_path: Path) -> None:
-    lines = [json.dumps({"id": str(n), "text": f"Report number {n} from the coast. " * 5}) for n in range(1, 2001)]
+    lines = [
+        json.dumps({"id": str(n), "text": f"Report number {n} from the coast. " * 5}) for n in range(1, 2001)
+    ]
     path = tmp_path / "cut.jsonl.gz"
     gzip_cut(path, ("\n".join(lines) + "\n").encode("utf-8"))
 
@@ -134,7 +148,10 @@ def test_truncated_gzip_jsonl_keeps_the_lines_before_the_cut(tmp_path: Path) -> 
     (skip,) = skips(items)
     assert skip.kind == "truncated"
     assert skip.location == f"{path}:line {len(read) + 1}"
-    assert skip.reason == f"cut.jsonl.gz line {len(read) + 1}: truncated gzip stream (lines 1-{len(read)} were read)"
+    assert (
+        skip.reason
+        == f"cut.jsonl.gz line {len(read) + 1}: truncated gzip stream (lines 1-{len(read)} were read)"
+    )
 
 
 def test_truncated_gzip_text_file_is_skipped(tmp_path: Path) -> None:
@@ -192,7 +209,9 @@ def test_fifty_megabyte_text_file_is_skipped_without_being_read(tmp_path: Path) 
     elapsed = time.perf_counter() - started
 
     assert skip == Skipped(
-        str(path), "giant.txt: document is 52,428,801 bytes, over max_document_bytes (20,000,000)", "too_large"
+        str(path),
+        "giant.txt: document is 52,428,801 bytes, over max_document_bytes (20,000,000)",
+        "too_large",
     )
     assert elapsed < 1.0
 
@@ -224,7 +243,10 @@ def test_fifty_megabyte_gzipped_document_is_skipped_by_streaming(tmp_path: Path)
 
     assert isinstance(skip, Skipped)
     assert skip.kind == "too_large"
-    assert skip.reason == "giant.html.gz: document is more than 20,000,000 bytes, over max_document_bytes (20,000,000)"
+    assert (
+        skip.reason
+        == "giant.html.gz: document is more than 20,000,000 bytes, over max_document_bytes (20,000,000)"
+    )
 
 
 def test_document_at_the_limit_is_read_and_one_byte_more_is_not(tmp_path: Path) -> None:
@@ -236,7 +258,9 @@ def test_document_at_the_limit_is_read_and_one_byte_more_is_not(tmp_path: Path) 
     assert [type(item).__name__ for item in items] == ["RawDocument", "Skipped"]
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root reads files whatever their permissions")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root reads files whatever their permissions"
+)
 def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     path = tmp_path / "secret.txt"
     path.write_text("No peeking.")
@@ -249,7 +273,9 @@ def test_unreadable_file_is_skipped(tmp_path: Path) -> None:
     assert skip == Skipped(str(path), "secret.txt: cannot read file (Permission denied)", "unreadable")
 
 
-@pytest.mark.skipif(os.name != "posix" or os.geteuid() == 0, reason="root lists folders whatever their permissions")
+@pytest.mark.skipif(
+    os.name != "posix" or os.geteuid() == 0, reason="root lists folders whatever their permissions"
+)
 def test_unreadable_folder_is_skipped(tmp_path: Path) -> None:
     (tmp_path / "locked").mkdir()
     (tmp_path / "locked" / "inside.txt").write_text("Hidden.")
@@ -276,7 +302,9 @@ def test_open_failure_is_skipped_as_unreadable(tmp_path: Path, monkeypatch: pyte
 
     (skip,) = iter_raw([tmp_path])
 
-    assert skip == Skipped(str(tmp_path / "a.txt"), "a.txt: cannot read file (Permission denied)", "unreadable")
+    assert skip == Skipped(
+        str(tmp_path / "a.txt"), "a.txt: cannot read file (Permission denied)", "unreadable"
+    )
 
 
 def test_a_bad_file_does_not_stop_the_others(tmp_path: Path) -> None:
@@ -302,6 +330,15 @@ def test_every_kind_used_is_documented(tmp_path: Path) -> None:
 
     kinds = {skip.kind for skip in skips(list(iter_raw([tmp_path])))}
 
-    assert kinds == {"binary", "encoding", "empty", "malformed_json", "not_object", "missing_field", "bad_field",
-                     "no_text", "unsupported"}
+    assert kinds == {
+        "binary",
+        "encoding",
+        "empty",
+        "malformed_json",
+        "not_object",
+        "missing_field",
+        "bad_field",
+        "no_text",
+        "unsupported",
+    }
     assert kinds <= set(SKIP_KINDS)

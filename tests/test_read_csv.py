@@ -25,7 +25,14 @@ def test_rows_map_fields_and_keep_the_rest_in_meta(tmp_path: Path) -> None:
         tmp_path / "stories.csv",
         [
             ["doc_id", "headline", "body", "publish_date", "site", "section"],
-            ["s1", "Bridge reopens", "The Velmar bridge reopened to traffic.", "2024-04-02", "Velmar Post", "local"],
+            [
+                "s1",
+                "Bridge reopens",
+                "The Velmar bridge reopened to traffic.",
+                "2024-04-02",
+                "Velmar Post",
+                "local",
+            ],
             ["s2", "Market day moved", "The Thursday market moves to Friday next week.", "", "", "local"],
         ],
     )
@@ -92,7 +99,9 @@ def test_row_without_text_is_skipped_and_named(tmp_path: Path) -> None:
 
 
 def test_header_without_text_column_names_the_columns(tmp_path: Path) -> None:
-    path = write_csv(tmp_path / "links.csv", [["ID", "TITLE", "URL"], ["1", "Headline only", "https://x.example/1"]])
+    path = write_csv(
+        tmp_path / "links.csv", [["ID", "TITLE", "URL"], ["1", "Headline only", "https://x.example/1"]]
+    )
 
     (skip,) = iter_raw([path])
 

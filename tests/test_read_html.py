@@ -60,7 +60,9 @@ def test_fixture_page_gives_text_title_date_outlet_language_url(tmp_path: Path) 
 
 def test_text_does_not_repeat_the_title(tmp_path: Path) -> None:
     path = tmp_path / "market.html"
-    path.write_text(page("<article><h1>Market to open on Sundays</h1>" + article_body()[9:]), encoding="utf-8")
+    path.write_text(
+        page("<article><h1>Market to open on Sundays</h1>" + article_body()[9:]), encoding="utf-8"
+    )
 
     (document,) = iter_raw([path])
 

@@ -187,9 +187,18 @@ def test_unknown_suffixes_have_no_reader(name: str) -> None:
 
 
 def test_registered_suffixes_cover_the_documented_formats() -> None:
-    assert {".txt", ".html", ".htm", ".jsonl", ".json", ".ndjson", ".csv", ".parquet", ".warc", ".warc.gz"} <= set(
-        registered_suffixes()
-    )
+    assert {
+        ".txt",
+        ".html",
+        ".htm",
+        ".jsonl",
+        ".json",
+        ".ndjson",
+        ".csv",
+        ".parquet",
+        ".warc",
+        ".warc.gz",
+    } <= set(registered_suffixes())
 
 
 @pytest.mark.parametrize("bad", [0, -5, 1.5, True])
@@ -204,9 +213,15 @@ def test_read_options_reject_an_empty_field_name() -> None:
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(names=st.lists(st.from_regex(r"[a-z0-9]{1,8}(/[a-z0-9]{1,8})?", fullmatch=True), min_size=1, max_size=8, unique=True),
-       seed=st.randoms())
-def test_order_does_not_depend_on_creation_order(tmp_path_factory: pytest.TempPathFactory, names: list[str], seed: object) -> None:
+@given(
+    names=st.lists(
+        st.from_regex(r"[a-z0-9]{1,8}(/[a-z0-9]{1,8})?", fullmatch=True), min_size=1, max_size=8, unique=True
+    ),
+    seed=st.randoms(),
+)
+def test_order_does_not_depend_on_creation_order(
+    tmp_path_factory: pytest.TempPathFactory, names: list[str], seed: object
+) -> None:
     """Two folders holding the same files, created in different orders, read identically."""
     files = [name for name in names if not any(other.startswith(name + "/") for other in names)]
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")

@@ -21,7 +21,9 @@ def write_json(path: Path, value: Any, **dump_options: Any) -> Path:
 
 
 def test_array_elements_are_records_numbered_from_one(tmp_path: Path) -> None:
-    path = write_json(tmp_path / "feed.json", [{"id": "a", "text": "First."}, {"id": "b", "text": "Second."}], indent=2)
+    path = write_json(
+        tmp_path / "feed.json", [{"id": "a", "text": "First."}, {"id": "b", "text": "Second."}], indent=2
+    )
 
     first, second = iter_raw([path])
 
@@ -33,20 +35,24 @@ def test_array_elements_are_records_numbered_from_one(tmp_path: Path) -> None:
 def test_tricky_strings_do_not_confuse_the_array_scanner(tmp_path: Path) -> None:
     records = [
         {"text": 'Brackets ] and braces } and commas , inside "quotes" and a backslash \\'},
-        {"text": "Escaped quote at the end \\\""},
+        {"text": 'Escaped quote at the end \\"'},
         {"text": "Unicode — “curly” ✓", "nested": {"list": [1, [2, {"x": "]"}]]}},
     ]
     path = write_json(tmp_path / "tricky.json", records, ensure_ascii=False)
 
     items = list(iter_raw([path]))
 
-    assert [item.text for item in items if isinstance(item, RawDocument)] == [record["text"] for record in records]
+    assert [item.text for item in items if isinstance(item, RawDocument)] == [
+        record["text"] for record in records
+    ]
     assert items[2].meta == {"nested": {"list": [1, [2, {"x": "]"}]]}}  # type: ignore[union-attr]
 
 
 def test_bad_elements_are_skipped_alone(tmp_path: Path) -> None:
     path = tmp_path / "mixed.json"
-    path.write_text('[{"text": "good one"}, 42, {"text": broken}, {"title": "no text"}, {"text": "good two"}]')
+    path.write_text(
+        '[{"text": "good one"}, 42, {"text": broken}, {"title": "no text"}, {"text": "good two"}]'
+    )
 
     items = list(iter_raw([path]))
 
@@ -131,7 +137,9 @@ def test_gzipped_array(tmp_path: Path) -> None:
     assert (document.derived_id, document.text) == ("feed.json.gz:1", "zipped")
 
 
-@pytest.mark.parametrize(("content", "kind"), [("", "empty"), ("  \n", "empty"), ('"just a string"', "malformed_json")])
+@pytest.mark.parametrize(
+    ("content", "kind"), [("", "empty"), ("  \n", "empty"), ('"just a string"', "malformed_json")]
+)
 def test_json_file_without_records(tmp_path: Path, content: str, kind: str) -> None:
     path = tmp_path / "odd.json"
     path.write_text(content)
@@ -144,11 +152,16 @@ def test_json_file_without_records(tmp_path: Path, content: str, kind: str) -> N
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.text(alphabet=st.characters(codec="utf-8"), max_size=20),
-    lambda children: st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
     max_leaves=12,
 )
 records = st.lists(
-    st.fixed_dictionaries({"text": st.text(alphabet=st.characters(codec="utf-8"), min_size=1).filter(str.strip)}, optional={"extra": json_values}),
+    st.fixed_dictionaries(
+        {"text": st.text(alphabet=st.characters(codec="utf-8"), min_size=1).filter(str.strip)},
+        optional={"extra": json_values},
+    ),
     max_size=8,
 )
 
@@ -180,3 +193,34 @@ def test_streamed_array_equals_json_loads(
     assert [dict(item.meta) for item in items] == [  # type: ignore[union-attr]
         {key: value for key, value in record.items() if key != "text"} for record in records
     ]
+
+
+def test_json_lines_file_larger_than_the_limit_still_streams(tmp_path: Path) -> None:
+    path = tmp_path / "big_lines.json"
+    path.write_text("".join(json.dumps({"text": f"Line {n} " + "word " * 20}) + "\n" for n in range(100)))
+
+    items = list(iter_raw([path], ReadOptions(max_document_bytes=500)))
+
+    assert len(items) == 100
+    assert all(isinstance(item, RawDocument) for item in items)
+
+
+def test_one_object_larger_than_the_limit_is_one_skip(tmp_path: Path) -> None:
+    path = write_json(tmp_path / "huge.json", {"text": "word " * 500, "extra": list(range(100))}, indent=2)
+
+    (skip,) = iter_raw([path], ReadOptions(max_document_bytes=500))
+
+    assert isinstance(skip, Skipped)
+    assert skip.kind == "too_large"
+
+
+def test_truncated_gzip_json_is_skipped_as_truncated(tmp_path: Path) -> None:
+    whole = gzip.compress(json.dumps([{"text": f"Story {n}."} for n in range(200)]).encode("utf-8"))
+    path = tmp_path / "cut.json.gz"
+    path.write_bytes(whole[: len(whole) // 2])
+
+    items = list(iter_raw([path]))
+
+    assert items, "the cut is reported"
+    assert isinstance(items[-1], Skipped)
+    assert items[-1].kind == "truncated"

@@ -60,14 +60,29 @@ def test_fixture_records_map_common_field_names(tmp_path: Path) -> None:
 def test_explicit_field_mapping_wins(tmp_path: Path) -> None:
     path = write_jsonl(
         tmp_path / "custom.jsonl",
-        [{"article_id": "x-9", "text": "summary", "full_text": "The full story.", "heading": "Head", "when": "2024"}],
+        [
+            {
+                "article_id": "x-9",
+                "text": "summary",
+                "full_text": "The full story.",
+                "heading": "Head",
+                "when": "2024",
+            }
+        ],
     )
-    options = ReadOptions(id_field="article_id", text_field="full_text", title_field="heading", date_field="when")
+    options = ReadOptions(
+        id_field="article_id", text_field="full_text", title_field="heading", date_field="when"
+    )
 
     (document,) = iter_raw([path], options)
 
     assert isinstance(document, RawDocument)
-    assert (document.given_id, document.text, document.title, document.published) == ("x-9", "The full story.", "Head", "2024")
+    assert (document.given_id, document.text, document.title, document.published) == (
+        "x-9",
+        "The full story.",
+        "Head",
+        "2024",
+    )
     assert document.meta == {"text": "summary"}
 
 
@@ -83,7 +98,12 @@ def test_field_names_are_matched_ignoring_case(tmp_path: Path) -> None:
 def test_ids_are_strings_exactly_as_given(tmp_path: Path) -> None:
     path = write_jsonl(
         tmp_path / "ids.jsonl",
-        [{"id": " spaced ", "text": "a"}, {"id": 7, "text": "b"}, {"id": 7.5, "text": "c"}, {"id": None, "text": "d"}],
+        [
+            {"id": " spaced ", "text": "a"},
+            {"id": 7, "text": "b"},
+            {"id": 7.5, "text": "c"},
+            {"id": None, "text": "d"},
+        ],
     )
 
     ids = [document.given_id for document in documents(list(iter_raw([path])))]
@@ -104,7 +124,9 @@ def test_epoch_dates_become_utc_datetimes(tmp_path: Path) -> None:
 
 
 def test_outlet_object_gives_its_name(tmp_path: Path) -> None:
-    path = write_jsonl(tmp_path / "newsapi.jsonl", [{"content": "Body.", "source": {"id": None, "name": "Velmar Post"}}])
+    path = write_jsonl(
+        tmp_path / "newsapi.jsonl", [{"content": "Body.", "source": {"id": None, "name": "Velmar Post"}}]
+    )
 
     (document,) = iter_raw([path])
 
@@ -130,7 +152,12 @@ def test_ndjson_and_gzip_read_the_same(tmp_path: Path) -> None:
     items = list(iter_raw([tmp_path]))
 
     assert [item.derived_id for item in documents(items)] == [
-        "a.ndjson:1", "a.ndjson:2", "a.ndjson:3", "b.jsonl.gz:1", "b.jsonl.gz:2", "b.jsonl.gz:3",
+        "a.ndjson:1",
+        "a.ndjson:2",
+        "a.ndjson:3",
+        "b.jsonl.gz:1",
+        "b.jsonl.gz:2",
+        "b.jsonl.gz:3",
     ]
     assert [item.text for item in documents(items)[:3]] == [item.text for item in documents(items)[3:]]
 
@@ -165,7 +192,9 @@ def test_lines_split_across_read_chunks_read_whole(
     """Wherever the read chunks fall, every line comes back whole and numbered right."""
     monkeypatch.setattr(_stream, "CHUNK_SIZE", chunk_size)
     path = tmp_path / "generated.jsonl"
-    path.write_text("".join(json.dumps({"text": text}, ensure_ascii=False) + "\n" for text in texts), encoding="utf-8")
+    path.write_text(
+        "".join(json.dumps({"text": text}, ensure_ascii=False) + "\n" for text in texts), encoding="utf-8"
+    )
 
     items = list(iter_raw([path]))
 

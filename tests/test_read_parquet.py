@@ -19,7 +19,10 @@ def test_rows_map_fields_and_keep_types(tmp_path: Path) -> None:
         {
             "id": ["p1", "p2"],
             "title": ["Dam inspection passed", "Library extends hours"],
-            "text": ["The Oster dam passed its five-year inspection.", "The town library will open on Sundays."],
+            "text": [
+                "The Oster dam passed its five-year inspection.",
+                "The town library will open on Sundays.",
+            ],
             "date": pa.array([published, None], pa.timestamp("s", tz="UTC")),
             "language": ["en", "en"],
             "word_count": [8, 7],

@@ -15,7 +15,9 @@ SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
 def test_seeds_give_five_documents_named_by_their_files() -> None:
     if not SEEDS.is_dir():
         pytest.skip(f"shared seeds not found at {SEEDS} (they live beside the project in ../shared/data)")
-    file_names = sorted(path.name for path in SEEDS.iterdir() if path.is_file() and not path.name.startswith("."))
+    file_names = sorted(
+        path.name for path in SEEDS.iterdir() if path.is_file() and not path.name.startswith(".")
+    )
 
     items = list(iter_raw([SEEDS]))
 

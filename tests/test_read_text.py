@@ -20,9 +20,7 @@ def test_whole_file_is_the_text(tmp_path: Path) -> None:
 
     (document,) = iter_raw([tmp_path])
 
-    assert document == RawDocument(
-        location=str(tmp_path / "story.txt"), text=STORY, derived_id="story.txt"
-    )
+    assert document == RawDocument(location=str(tmp_path / "story.txt"), text=STORY, derived_id="story.txt")
 
 
 def test_title_is_left_for_normalize(tmp_path: Path) -> None:

@@ -27,7 +27,12 @@ ARTICLE = (
 
 
 def http_response(
-    writer: WARCWriter, uri: str, body: bytes, *, status: str = "200 OK", content_type: str = "text/html; charset=utf-8"
+    writer: WARCWriter,
+    uri: str,
+    body: bytes,
+    *,
+    status: str = "200 OK",
+    content_type: str = "text/html; charset=utf-8",
 ) -> None:
     headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
     record = writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=headers)
@@ -38,12 +43,16 @@ def write_warc(path: Path, *, compress: bool) -> None:
     with path.open("wb") as handle:
         writer = WARCWriter(handle, gzip=compress)
         writer.write_record(writer.create_warcinfo_record(path.name, {"software": "newsfold tests"}))
-        request = StatusAndHeaders("GET /news/lifeboat HTTP/1.1", [("Host", "ashby.example")], is_http_request=True)
+        request = StatusAndHeaders(
+            "GET /news/lifeboat HTTP/1.1", [("Host", "ashby.example")], is_http_request=True
+        )
         writer.write_record(
             writer.create_warc_record("https://ashby.example/news/lifeboat", "request", http_headers=request)
         )
         http_response(writer, "https://ashby.example/news/lifeboat", ARTICLE.encode("utf-8"))
-        http_response(writer, "https://ashby.example/logo.png", b"\x89PNG\r\n\x1a\n", content_type="image/png")
+        http_response(
+            writer, "https://ashby.example/logo.png", b"\x89PNG\r\n\x1a\n", content_type="image/png"
+        )
         http_response(writer, "https://ashby.example/old", b"", status="301 Moved Permanently")
         http_response(writer, "https://ashby.example/app", b"<html><script>boot()</script></html>")
 
@@ -104,7 +113,9 @@ def test_truncated_warc_gz_keeps_records_before_the_cut(tmp_path: Path) -> None:
 
     items = list(iter_raw([cut]))
 
-    assert [item.derived_id for item in items if isinstance(item, RawDocument)] == ["https://ashby.example/news/lifeboat"]
+    assert [item.derived_id for item in items if isinstance(item, RawDocument)] == [
+        "https://ashby.example/news/lifeboat"
+    ]
     last = items[-1]
     assert isinstance(last, Skipped)
     assert last.kind == "truncated"
@@ -142,10 +153,14 @@ def test_a_warc_cut_anywhere_never_crashes_and_says_so(tmp_path: Path, compress:
 
         expected = [replace_location(other, cut) for other in full]
         if items == expected[: len(items)]:
-            assert any(0 <= boundary - cut_at <= slack for boundary in boundaries), f"cut at {cut_at} unnoticed"
+            assert any(0 <= boundary - cut_at <= slack for boundary in boundaries), (
+                f"cut at {cut_at} unnoticed"
+            )
             continue
         last = items[-1]
-        assert isinstance(last, Skipped) and last.kind in ("truncated", "malformed"), f"cut at {cut_at}: {last}"
+        assert isinstance(last, Skipped) and last.kind in ("truncated", "malformed"), (
+            f"cut at {cut_at}: {last}"
+        )
         assert items[:-1] == expected[: len(items) - 1], f"cut at {cut_at}"
 
 
@@ -156,4 +171,6 @@ def replace_location(item: RawDocument | Skipped, path: Path) -> RawDocument | S
     if isinstance(item, Skipped):
         return Skipped(location, name + " " + item.reason.split(" ", 1)[1], item.kind)
     meta = dict(item.meta)
-    return RawDocument(**{**{field: getattr(item, field) for field in item.__slots__}, "location": location, "meta": meta})  # type: ignore[arg-type]
+    return RawDocument(
+        **{**{field: getattr(item, field) for field in item.__slots__}, "location": location, "meta": meta}
+    )  # type: ignore[arg-type]

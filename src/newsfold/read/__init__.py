@@ -37,7 +37,9 @@ __all__ = [
 ]
 
 
-def iter_raw(inputs: Sequence[str | Path], options: ReadOptions | None = None) -> Iterator[RawDocument | Skipped]:
+def iter_raw(
+    inputs: Sequence[str | Path], options: ReadOptions | None = None
+) -> Iterator[RawDocument | Skipped]:
     """Stream every document in ``inputs``, and a :class:`~newsfold.model.Skipped` for everything that
     could not be read, in a deterministic order.
 

@@ -118,7 +118,9 @@ def record_to_document(
         return skipped(source, position, "empty", f"text field {text_key!r} is empty (null)")
     if not isinstance(text_value, str):
         kind_name = type(text_value).__name__
-        return skipped(source, position, "bad_field", f"text field {text_key!r} is not a string (got {kind_name})")
+        return skipped(
+            source, position, "bad_field", f"text field {text_key!r} is not a string (got {kind_name})"
+        )
     if not text_value or text_value.isspace():
         return skipped(source, position, "empty", f"text field {text_key!r} is empty")
     limit = options.max_document_bytes

@@ -56,7 +56,9 @@ def resolve_inputs(inputs: Sequence[str | Path]) -> list[ResolvedInput]:
     at once instead of after an hour of reading the other inputs.
     """
     if isinstance(inputs, str | Path):
-        raise UsageError(f"inputs must be a list of paths, not a single {type(inputs).__name__}: [{inputs!r}]")
+        raise UsageError(
+            f"inputs must be a list of paths, not a single {type(inputs).__name__}: [{inputs!r}]"
+        )
     resolved: list[ResolvedInput] = []
     for raw in inputs:
         given = os.fspath(raw)
@@ -154,7 +156,11 @@ def _walk(root: Path, prefix: str = "") -> Iterator[_Found]:
                 children = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
             problems.append(
-                Skipped(str(folder), f"{relative_folder or folder}: cannot list folder ({_why(error)})", "unreadable")
+                Skipped(
+                    str(folder),
+                    f"{relative_folder or folder}: cannot list folder ({_why(error)})",
+                    "unreadable",
+                )
             )
             continue
         for child in children:
@@ -178,7 +184,11 @@ def _check_regular(relative: str, path: Path) -> Iterator[_Found]:
     try:
         mode = path.stat().st_mode
     except OSError as error:
-        yield relative, path, Skipped(str(path), f"{relative}: cannot read file ({_why(error)})", "unreadable")
+        yield (
+            relative,
+            path,
+            Skipped(str(path), f"{relative}: cannot read file ({_why(error)})", "unreadable"),
+        )
         return
     if not stat.S_ISREG(mode):
         yield relative, path, Skipped(str(path), f"{relative}: not a regular file", "unsupported")

@@ -90,6 +90,18 @@ def read_chunks(stream: ByteSource, size: int | None = None) -> Iterator[bytes]:
         yield chunk
 
 
+def read_head(stream: ByteSource, size: int = SNIFF_SIZE) -> bytes:
+    """Up to ``size`` first bytes for sniffing (fewer only at the end of the stream)."""
+    parts: list[bytes] = []
+    total = 0
+    for chunk in read_chunks(stream, size):
+        parts.append(chunk)
+        total += len(chunk)
+        if total >= size:
+            break
+    return b"".join(parts)
+
+
 def read_document(stream: IO[bytes], limit: int) -> bytes:
     """All bytes of a one-document file, or ``too_large`` without reading more than ``limit`` bytes.
 
@@ -144,7 +156,9 @@ def decode_document(data: bytes) -> str:
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as error:
-            raise ReadProblem("encoding", f"invalid UTF-16 at byte offset {error.start} ({error.reason})") from error
+            raise ReadProblem(
+                "encoding", f"invalid UTF-16 at byte offset {error.start} ({error.reason})"
+            ) from error
     return decode_utf8(data)
 
 

@@ -75,14 +75,20 @@ def _read_rows(source: SourceFile, options: ReadOptions, delimiter: str) -> Iter
                 continue
             start, previous_line = previous_line + 1, rows.line_num
             position = f"line {start}"
-            problems = [line_problems.pop(number) for number in range(start, rows.line_num + 1) if number in line_problems]
+            problems = [
+                line_problems.pop(number)
+                for number in range(start, rows.line_num + 1)
+                if number in line_problems
+            ]
             if problems:
                 kind, reason = problems[0]
                 yield skipped(source, position, kind, reason)
                 continue
             if not row or not any(cell.strip() for cell in row):
                 continue
-            yield record_to_document(_as_record(header, row), source, position, f"{source.name}:{start}", mapper)
+            yield record_to_document(
+                _as_record(header, row), source, position, f"{source.name}:{start}", mapper
+            )
 
 
 DELIMITERS = (",", ";", "\t", "|")
@@ -110,7 +116,9 @@ def _read_header(rows: Any, line_problems: dict[int, tuple[str, str]]) -> list[s
     for number in range(1, rows.line_num + 1):
         if number in line_problems:
             kind, reason = line_problems.pop(number)
-            raise ReadProblem(kind, f"{reason} in the header row; no row can be read", position=f"line {number}")
+            raise ReadProblem(
+                kind, f"{reason} in the header row; no row can be read", position=f"line {number}"
+            )
     names: list[str] = []
     seen: set[str] = set()
     for column, raw_name in enumerate(header, start=1):

@@ -95,7 +95,9 @@ def html_to_document(
         extracted = trafilatura.bare_extraction(html, url=url, with_metadata=True, include_comments=False)
     except Exception as error:  # trafilatura and lxml raise many types on hostile markup
         logger.debug("trafilatura failed on %s", location, exc_info=True)
-        raise ReadProblem("no_text", f"no article text found in HTML (extraction failed: {error!r:.200})") from error
+        raise ReadProblem(
+            "no_text", f"no article text found in HTML (extraction failed: {error!r:.200})"
+        ) from error
     if extracted is None or isinstance(extracted, dict):
         raise ReadProblem("no_text", "no article text found in HTML")
     text = extracted.text or ""
@@ -106,7 +108,9 @@ def html_to_document(
             text = rest
     if not text.strip():
         raise ReadProblem("no_text", "no article text found in HTML")
-    page_meta: dict[str, Any] = {key: getattr(extracted, key) for key in _META_FIELDS if getattr(extracted, key)}
+    page_meta: dict[str, Any] = {
+        key: getattr(extracted, key) for key in _META_FIELDS if getattr(extracted, key)
+    }
     if meta:
         page_meta.update(meta)
     return RawDocument(

@@ -22,7 +22,6 @@ from newsfold.model import RawDocument, Skipped
 from newsfold.read._records import FieldMapper, find_field, record_to_document, skipped
 from newsfold.read._sources import SourceFile
 from newsfold.read._stream import (
-    SNIFF_SIZE,
     ByteSource,
     ReadProblem,
     check_not_binary,
@@ -30,6 +29,7 @@ from newsfold.read._stream import (
     iter_lines,
     open_bytes,
     read_chunks,
+    read_head,
 )
 from newsfold.read.options import TEXT_FIELDS, ReadOptions
 
@@ -46,13 +46,20 @@ def read_json_lines(source: SourceFile, options: ReadOptions) -> Iterator[RawDoc
         yield from _json_lines(stream, source, options)
 
 
-def _json_lines(stream: ByteSource, source: SourceFile, options: ReadOptions) -> Iterator[RawDocument | Skipped]:
+def _json_lines(
+    stream: ByteSource, source: SourceFile, options: ReadOptions
+) -> Iterator[RawDocument | Skipped]:
     limit = options.max_document_bytes
     mapper = FieldMapper(options)
     for line in iter_lines(stream, limit):
         position = f"line {line.number}"
         if line.data is None:
-            yield skipped(source, position, "too_large", f"line is {line.size:,} bytes, over max_document_bytes ({limit:,})")
+            yield skipped(
+                source,
+                position,
+                "too_large",
+                f"line is {line.size:,} bytes, over max_document_bytes ({limit:,})",
+            )
             continue
         if not line.data.strip(_WHITESPACE):
             continue
@@ -75,11 +82,15 @@ def _record(
     except UnicodeDecodeError as error:
         return skipped(source, position, "encoding", f"invalid UTF-8 ({error.reason})")
     except json.JSONDecodeError as error:
-        return skipped(source, position, "malformed_json", f"malformed JSON: {error.msg} (column {error.colno})")
+        return skipped(
+            source, position, "malformed_json", f"malformed JSON: {error.msg} (column {error.colno})"
+        )
     except RecursionError:
         return skipped(source, position, "malformed_json", "malformed JSON: nested too deeply")
     if not isinstance(value, dict):
-        return skipped(source, position, "not_object", f"JSON record is not an object (got {_json_type(value)})")
+        return skipped(
+            source, position, "not_object", f"JSON record is not an object (got {_json_type(value)})"
+        )
     return record_to_document(value, source, position, derived_id, mapper)
 
 
@@ -98,7 +109,7 @@ def _json_type(value: Any) -> str:
 def read_json(source: SourceFile, options: ReadOptions) -> Iterator[RawDocument | Skipped]:
     """A ``.json`` file: an array of records, one record, a wrapper object or JSON Lines (see module)."""
     with open_bytes(source.path) as stream:
-        head = stream.read(SNIFF_SIZE)
+        head = read_head(stream)
         check_not_binary(head)
         first = head.lstrip(_WHITESPACE + b"\xef\xbb\xbf")[:1]
         rest = _Rewound(head, stream)
@@ -139,8 +150,13 @@ def _json_object_or_lines(
     for chunk in read_chunks(stream):
         total += len(chunk)
         if total > limit:
-            # Bigger than one document may be: only JSON Lines can still be read from it.
-            yield from _json_lines(_Rewound(b"".join(parts) + chunk, stream), source, options)
+            # Bigger than one document may be: read on only if it is JSON Lines (its first line an object).
+            data = b"".join(parts) + chunk
+            if not _is_object_line(data.partition(b"\n")[0]):
+                raise ReadProblem(
+                    "too_large", f"JSON object of more than {limit:,} bytes, over max_document_bytes"
+                )
+            yield from _json_lines(_Rewound(data, stream), source, options)
             return
         parts.append(chunk)
     data = b"".join(parts)
@@ -164,9 +180,18 @@ def _json_object_or_lines(
     for index, record in enumerate(records, start=1):
         position = f"record {index}"
         if not isinstance(record, dict):
-            yield skipped(source, position, "not_object", f"JSON record is not an object (got {_json_type(record)})")
+            yield skipped(
+                source, position, "not_object", f"JSON record is not an object (got {_json_type(record)})"
+            )
         else:
             yield record_to_document(record, source, position, f"{source.name}:{index}", mapper)
+
+
+def _is_object_line(line: bytes) -> bool:
+    try:
+        return isinstance(json.loads(line), dict)
+    except (ValueError, RecursionError):
+        return False
 
 
 class _Empty:
@@ -197,7 +222,9 @@ _STRUCTURE = re.compile(rb'[\[\]{},"]')
 _STRING_END = re.compile(rb'["\\]')
 
 
-def _json_array(stream: _Rewound, source: SourceFile, options: ReadOptions) -> Iterator[RawDocument | Skipped]:
+def _json_array(
+    stream: _Rewound, source: SourceFile, options: ReadOptions
+) -> Iterator[RawDocument | Skipped]:
     """Stream the elements of a top-level array, each parsed on its own.
 
     The scanner only tracks nesting depth and strings to find the commas between top-level elements, so
@@ -226,7 +253,12 @@ def _json_array(stream: _Rewound, source: SourceFile, options: ReadOptions) -> I
         index += 1
         position = f"record {index}"
         if data is None:
-            return skipped(source, position, "too_large", f"record is {size:,} bytes, over max_document_bytes ({limit:,})")
+            return skipped(
+                source,
+                position,
+                "too_large",
+                f"record is {size:,} bytes, over max_document_bytes ({limit:,})",
+            )
         return _record(data, element_offset, source, position, f"{source.name}:{index}", mapper)
 
     for chunk in _chunks_of_array(stream, lambda: index):

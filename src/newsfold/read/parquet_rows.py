@@ -38,7 +38,11 @@ def read_parquet(source: SourceFile, options: ReadOptions) -> Iterator[RawDocume
             for batch in parquet.iter_batches(batch_size=BATCH_ROWS):
                 for record in batch.to_pylist():
                     index += 1
-                    yield record_to_document(record, source, f"record {index}", f"{source.name}:{index}", mapper)
+                    yield record_to_document(
+                        record, source, f"record {index}", f"{source.name}:{index}", mapper
+                    )
     except (pa.ArrowException, ValueError) as error:
         read = f"; records 1-{index} were read" if index else ""
-        raise ReadProblem("malformed", f"Parquet data cannot be read ({error}){read}", f"record {index + 1}") from error
+        raise ReadProblem(
+            "malformed", f"Parquet data cannot be read ({error}){read}", f"record {index + 1}"
+        ) from error

@@ -61,7 +61,11 @@ def find_format(file_name: str) -> Format | None:
     name = file_name.lower()
     best: Format | None = None
     for suffix, format_ in _FORMATS.items():
-        if name.endswith(suffix) and len(name) > len(suffix) and (best is None or len(suffix) > len(best.suffix)):
+        if (
+            name.endswith(suffix)
+            and len(name) > len(suffix)
+            and (best is None or len(suffix) > len(best.suffix))
+        ):
             best = format_
     if best is not None or not name.endswith(".gz"):
         return best
@@ -89,7 +93,9 @@ def read_source(source: SourceFile, options: ReadOptions) -> Iterator[RawDocumen
         yield skipped(source, None, "error", "input nested too deeply to read")
     except Exception as error:  # one bad file must not end a run; the traceback goes to the log
         logger.exception("reading %s failed", source.location)
-        yield skipped(source, None, "error", f"unexpected error while reading ({type(error).__name__}: {error})")
+        yield skipped(
+            source, None, "error", f"unexpected error while reading ({type(error).__name__}: {error})"
+        )
 
 
 for _suffix, _read in (

@@ -58,7 +58,9 @@ def read_warc(source: SourceFile, options: ReadOptions) -> Iterator[RawDocument 
             index += 1
             last_offset = records.offset
             if record.format != "warc":
-                raise ReadProblem("malformed", "not a WARC file (no WARC/1.x record header)", f"record {index}")
+                raise ReadProblem(
+                    "malformed", "not a WARC file (no WARC/1.x record header)", f"record {index}"
+                )
             declared_length = record.rec_headers.get_header("Content-Length") or ""
             if not record.rec_type or not declared_length.strip().isdigit():
                 raise ReadProblem(
@@ -115,7 +117,9 @@ def _record_document(
         status = record.http_headers.get_statuscode()
         if not (status or "").startswith("2"):
             _check_whole(record)
-            raise ReadProblem("http_status", f"HTTP {status} response{f' for {uri}' if uri else ''}, not a page")
+            raise ReadProblem(
+                "http_status", f"HTTP {status} response{f' for {uri}' if uri else ''}, not a page"
+            )
         content_type = record.http_headers.get_header("Content-Type") or ""
     else:
         content_type = record.rec_headers.get_header("Content-Type") or ""
@@ -126,7 +130,9 @@ def _record_document(
     limit = options.max_document_bytes
     payload = record.content_stream().read(limit + 1)
     if len(payload) > limit:
-        raise ReadProblem("too_large", f"payload is more than {limit:,} bytes, over max_document_bytes ({limit:,})")
+        raise ReadProblem(
+            "too_large", f"payload is more than {limit:,} bytes, over max_document_bytes ({limit:,})"
+        )
     _check_whole(record)
     if not payload.strip():
         raise ReadProblem("empty", "payload is empty")

@@ -414,17 +414,18 @@ def _parse_string(text: str) -> PublishedDate | None:
 def parse_published(value: PublishedDate | str | None) -> PublishedDate | None:
     """Parse a publication stamp into a date (no time given) or datetime (time given).
 
-    Dates and datetimes pass through unchanged. Strings are tried against ISO 8601 (also ``YYYYMMDD``),
-    Unix epochs in seconds or milliseconds (UTC), RFC 2822,
-    ``DD.MM.YYYY``, ``YYYY/MM/DD``, unambiguous ``DD/MM/YYYY`` or ``MM/DD/YYYY`` (one part over 12) and
-    English ``June 19, 2020`` / ``19 June 2020`` forms, each with an optional time (``19:54``,
-    ``3:15 PM``) and zone (offset or :data:`ZONE_ABBREVIATIONS`); anything else with a four-digit year
-    goes to dateparser in :data:`DATEPARSER_LANGUAGES` (slow: about 5-20 ms). Returns ``None``
-    for empty or unparseable strings, for strings that do not name a day (``"2020"``, ``"June 2020"``),
-    for slashed dates that could be either day or month first (``"05/03/2013"``),
-    and for strings without a year (``"yesterday"``, ``"June 19"``): those need a reference date,
-    which is :func:`resolve_month_day`'s job. The result is timezone-aware only if the string gives a
-    zone.
+    Dates and datetimes pass through unchanged. Strings are tried, fast, against: ISO 8601 (and
+    ``YYYYMMDD``); Unix epochs in seconds or milliseconds (UTC); RFC 2822; ``DD.MM.YYYY``;
+    ``YYYY/MM/DD``; ``DD/MM/YYYY`` or ``MM/DD/YYYY`` when one part is over 12; English ``June 19, 2020``
+    and ``19 June 2020``; each with an optional time (``19:54``, ``3:15 PM``) and zone (an offset or one
+    of :data:`ZONE_ABBREVIATIONS`; one of :data:`AMBIGUOUS_ZONES` gives a naive datetime). Anything
+    else with a four-digit year goes to dateparser in :data:`DATEPARSER_LANGUAGES` (5-20 ms each; results
+    are cached per string).
+
+    Returns ``None`` for empty or unparseable strings, for strings that do not name a day (``"2020"``,
+    ``"June 2020"``), for slashed dates that could be day or month first (``"05/03/2013"``), and for
+    strings without a year (``"yesterday"``, ``"June 19"``), which need a reference date
+    (:func:`resolve_month_day`). The result is timezone-aware only when the string gives a zone.
     """
     if value is None:
         return None

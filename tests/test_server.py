@@ -700,3 +700,61 @@ def test_record_to_document_fields() -> None:
     assert getattr(document, "meta", None) == {"lang": "en"}
     skipped = record_to_document({"text": "ok", "title": 5}, "api:x#1")
     assert getattr(skipped, "kind", None) == "bad_field"
+
+
+# -- the serve command and the docs -----------------------------------------------------------------------
+
+DOCS = Path(__file__).resolve().parents[1] / "docs"
+
+
+def test_serve_command_serves_read_only_without_token(tmp_path: Path) -> None:
+    import os
+    import subprocess
+    import sys
+
+    port = free_port()
+    code = f"from newsfold.cli import main; main(['serve', '--db', {str(tmp_path / 's.db')!r}, '--port', '{port}'])"
+    env = {k: v for k, v in os.environ.items() if k != "NEWSFOLD_TOKEN"}
+    server = subprocess.Popen([sys.executable, "-c", code], env=env, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                health = httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).json()
+                break
+            except httpx.TransportError:
+                assert server.poll() is None, "serve exited early"
+                assert time.monotonic() < deadline, "serve did not answer within 30 s"
+                time.sleep(0.1)
+        assert health["writable"] is False
+        refused = httpx.post(f"http://127.0.0.1:{port}/articles", json={"text": "x"})
+        assert refused.status_code == 403
+    finally:
+        server.terminate()
+        _, stderr = server.communicate(timeout=30)
+    assert b"read-only" in stderr
+
+
+def test_api_doc_covers_every_endpoint(client: TestClient) -> None:
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    for path, operations in client.get("/openapi.json").json()["paths"].items():
+        for method in operations:
+            assert f"`{method.upper()} {path}" in text, f"docs/api.md does not document {method.upper()} {path}"
+
+
+def test_api_doc_example_batch_is_accepted(client: TestClient) -> None:
+    text = (DOCS / "api.md").read_text(encoding="utf-8")
+    example = text.split("```jsonl\n", 1)[1].split("```", 1)[0]
+    response = post(client, example, **{"Content-Type": "application/x-ndjson"})
+    assert response.status_code == 200
+    assert [i["status"] for i in response.json()["articles"]] == ["stored", "stored"]
+
+
+def test_ui_doc_screenshots_exist() -> None:
+    import re
+
+    text = (DOCS / "ui.md").read_text(encoding="utf-8")
+    images = re.findall(r"\]\((screenshots/[^)]+\.png)\)", text)
+    assert images
+    for image in images:
+        assert (DOCS / image).is_file(), f"docs/ui.md shows {image}, which is missing"

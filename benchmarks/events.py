@@ -1,0 +1,297 @@
+"""Events and storylines benchmark: newsfold against a TF-IDF + average-link baseline, in one run.
+
+    .venv/bin/python benchmarks/events.py [--data ../shared/data] [--skip-mstream]
+
+Baseline: TF-IDF cosine (sublinear tf, IDF of the clustered set, same tokenizer) with average-link
+agglomerative clustering, its distance threshold tuned on ECB+ dev (topics 1–25) by BCubed F1. newsfold
+uses the shipped scorer (trained on dev by ``benchmarks/train_event_scorer.py``) untouched. Test figures
+are reported once; nothing is tuned on them.
+
+Prints: ECB+ test (topics 26–45 pooled) pairwise/BCubed/ARI/NMI; SemEval-2022 Task 8 test Pearson
+(English pairs and all, shared pair ids dropped); Gedikli story-chain link P/R/F1 against coder 1 (coder 2
+as the ceiling); Google News (MStream) NMI; UCI headlines BCubed F1; throughput of online assignment;
+entity recall of the rule-based extractor against ECB+'s annotated names.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import datetime as dt
+import json
+import math
+import sys
+import time
+import xml.etree.ElementTree as ET
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+from scipy import sparse
+from scipy.cluster.hierarchy import fcluster, linkage
+from scipy.stats import pearsonr
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from newsfold.evaluate import pair_link_scores, score_clustering  # noqa: E402
+from newsfold.events.cluster import group_events  # noqa: E402
+from newsfold.events.entities import extract_mentions  # noqa: E402
+from newsfold.events.features import IdfTable, article_features, split_fields  # noqa: E402
+from newsfold.events.scorer import Profile, load_scorer, pair_features  # noqa: E402
+from newsfold.events.text import terms  # noqa: E402
+from newsfold.model import Article  # noqa: E402
+from newsfold.stories.link import link_storylines  # noqa: E402
+from train_event_scorer import (  # noqa: E402
+    DEFAULT_DATA,
+    ECB_DEV_TOPICS,
+    ECB_TEST_TOPICS,
+    _hash,
+    load_ecb,
+    load_semeval,
+)
+
+csv.field_size_limit(1 << 30)
+
+
+# ---------------------------------------------------------------- baseline
+def tfidf_matrix(articles: Sequence[Article]) -> sparse.csr_matrix:
+    """Rows: L2-normalized TF-IDF (sublinear tf, smoothed IDF of these articles) of headline + body."""
+    docs = []
+    for article in articles:
+        headline, _, body = split_fields(article)
+        docs.append(terms(headline) + terms(body) if article.title else terms(body))
+    vocabulary: dict[str, int] = {}
+    df: dict[int, int] = {}
+    rows, cols, vals = [], [], []
+    for i, words in enumerate(docs):
+        counts: dict[int, int] = {}
+        for word in words:
+            j = vocabulary.setdefault(word, len(vocabulary))
+            counts[j] = counts.get(j, 0) + 1
+        for j, c in counts.items():
+            rows.append(i)
+            cols.append(j)
+            vals.append(1.0 + math.log(c))
+            df[j] = df.get(j, 0) + 1
+    n = len(docs)
+    idf = np.ones(len(vocabulary))
+    for j, d in df.items():
+        idf[j] = math.log((n + 1) / (d + 1)) + 1.0
+    matrix = sparse.csr_matrix((vals, (rows, cols)), shape=(n, len(vocabulary)))
+    matrix = matrix.multiply(idf).tocsr()
+    norms = np.sqrt(np.asarray(matrix.multiply(matrix).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    return sparse.csr_matrix(matrix.multiply(1.0 / norms[:, None]))
+
+
+def baseline_linkage(articles: Sequence[Article]) -> np.ndarray:
+    """Average-link dendrogram over cosine distances."""
+    matrix = tfidf_matrix(articles)
+    similarity = (matrix @ matrix.T).toarray().astype(np.float32)
+    n = similarity.shape[0]
+    iu = np.triu_indices(n, k=1)
+    distance = np.clip(1.0 - similarity[iu], 0.0, 2.0).astype(np.float64)
+    del similarity
+    return linkage(distance, method="average")
+
+
+def baseline_labels(tree: np.ndarray, ids: Sequence[str], threshold: float) -> dict[str, int]:
+    return {i: int(label) for i, label in zip(ids, fcluster(tree, threshold, "distance"), strict=True)}
+
+
+# ---------------------------------------------------------------- helpers
+def line(name: str, ours: float, baseline: float | None, target: str = "") -> None:
+    base = f"{baseline:.4f}" if baseline is not None else "  —   "
+    print(f"  {name:42s} newsfold {ours:.4f}   baseline {base}   {target}")
+
+
+def scores_block(title: str, gold: dict[str, str], ours: dict[str, str], base: dict[str, int]) -> None:
+    a = score_clustering(gold, ours)
+    b = score_clustering(gold, base)
+    print(f"{title}: {a.items} items, {a.gold_clusters} gold clusters "
+          f"(newsfold {a.predicted_clusters}, baseline {b.predicted_clusters} predicted)")
+    for field in ("pairwise_precision", "pairwise_recall", "pairwise_f1", "bcubed_precision", "bcubed_recall",
+                  "bcubed_f1", "ari", "nmi"):
+        line(field, getattr(a, field), getattr(b, field))
+
+
+# ---------------------------------------------------------------- datasets
+def ecb_benchmark(data: Path) -> tuple[float, float]:
+    dev = load_ecb(data, ECB_DEV_TOPICS)
+    test = load_ecb(data, ECB_TEST_TOPICS)
+    dev_gold = {d.article.id: d.event for d in dev}
+    dev_tree = baseline_linkage([d.article for d in dev])
+    best = max(
+        (score_clustering(dev_gold, baseline_labels(dev_tree, list(dev_gold), t)).bcubed_f1, t)
+        for t in np.arange(0.30, 0.99, 0.02)
+    )
+    threshold = float(best[1])
+    print(f"baseline threshold (cosine distance) tuned on ECB+ dev: {threshold:.2f} (dev BCubed F1 {best[0]:.4f})")
+    dev_ours = group_events([d.article for d in dev])
+    print(f"newsfold on ECB+ dev (for reference): BCubed F1 {score_clustering(dev_gold, dev_ours.assignments).bcubed_f1:.4f}")
+    gold = {d.article.id: d.event for d in test}
+    articles = [d.article for d in test]
+    start = time.perf_counter()
+    ours = group_events(articles)
+    elapsed = time.perf_counter() - start
+    base = baseline_labels(baseline_linkage(articles), [a.id for a in articles], threshold)
+    scores_block("ECB+ test, topics 26-45 pooled (target BCubed F1 >= 0.95)", gold, dict(ours.assignments), base)
+    rate = len(articles) / elapsed
+    print(f"  throughput (features + online assignment + merge, 1 process): {rate:.0f} articles/s "
+          f"({len(articles)} articles in {elapsed:.2f}s; target >= 500)")
+    return threshold, rate
+
+
+def semeval_benchmark(data: Path) -> None:
+    folder = data / "semeval2022-task8-hfl-sample"
+    train = load_semeval(folder / "training_set.csv")
+    train_ids = {p.pair_id for p in train}
+    test = [p for p in load_semeval(folder / "testing_set.csv") if p.pair_id not in train_ids]
+    scorer = load_scorer()
+    idf = IdfTable.background()
+
+    def scores(pairs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        logit, cosine = [], []
+        for pair in pairs:
+            a = article_features(pair.first, idf, update_idf=False)
+            b = article_features(pair.second, idf, update_idf=False)
+            values = pair_features(Profile.of(a), Profile.of(b))
+            logit.append(scorer.decision(values))
+            cosine.append(values[0])
+        similarity = -np.asarray([p.overall for p in pairs])
+        return np.asarray(logit), np.asarray(cosine), similarity
+
+    def english(pairs: list) -> list:
+        return [p for p in pairs if p.lang1 == "en" and p.lang2 == "en"]
+
+    dev_logit, _, dev_similarity = scores(english(train))
+    dev_probability = 1 / (1 + np.exp(-dev_logit))
+    use_logit = pearsonr(dev_logit, dev_similarity)[0] >= pearsonr(dev_probability, dev_similarity)[0]
+    print(f"SemEval-2022 Task 8 test (pair ids shared with training dropped; r with -Overall; "
+          f"pair score = {'logit' if use_logit else 'probability'}, chosen on dev):")
+    for name, pairs, target in (("English pairs", english(test), "(target >= 0.80)"), ("all pairs", test, "")):
+        logit, cosine, similarity = scores(pairs)
+        ours = logit if use_logit else 1 / (1 + np.exp(-logit))
+        line(f"Pearson, {name} (n={len(pairs)})", float(pearsonr(ours, similarity)[0]),
+             float(pearsonr(cosine, similarity)[0]), target)
+
+
+def gedikli_benchmark(data: Path, baseline_threshold: float) -> None:
+    folder = data / "gedikli-story-chains"
+    articles = []
+    with (folder / "gedikli-business_energy_news_dataset-2021-06-29-article_texts.csv").open(encoding="utf-8-sig") as f:
+        for row in csv.DictReader(f):
+            published = dt.datetime.strptime(row["date"][:10], "%Y-%m-%d").date()
+            articles.append(Article(id=row["url"], content_hash=_hash(row["text"]), text=row["text"],
+                                    title=row["title"], published=published, outlet=row["paperurl"]))
+
+    def pairs_of(path: Path) -> set[frozenset[str]]:
+        with path.open(encoding="utf-8-sig") as f:
+            return {frozenset(r[:2]) for r in csv.reader(f, delimiter=";") if r and r[2].strip() == "1"}
+
+    coder1 = pairs_of(folder / "hand_coded" / "story_pairs-2021-06-29-coder1-gedikli.csv")
+    coder2 = pairs_of(folder / "hand_coded" / "story_pairs-2021-06-29-coder2-unaware_student.csv")
+    grouping = group_events(articles)
+    stories = link_storylines({e: [grouping.features[a] for a in m] for e, m in grouping.events.items()})
+    story_of = {a: stories.assignments[e] for a, e in grouping.assignments.items()}
+    ids = sorted(story_of)
+    predicted = {frozenset((x, y)) for i, x in enumerate(ids) for y in ids[i + 1:] if story_of[x] == story_of[y]}
+    base = baseline_labels(baseline_linkage(articles), [a.id for a in articles], baseline_threshold)
+    base_pairs = {frozenset((x, y)) for i, x in enumerate(ids) for y in ids[i + 1:] if base[x] == base[y]}
+    print(f"Gedikli story chains: 100 articles, {len(coder1)} coder-1 links; newsfold "
+          f"{len(grouping.events)} events in {len(stories.storylines)} storylines, {len(predicted)} links")
+    ours, baseline, ceiling = (pair_link_scores(coder1, p) for p in (predicted, base_pairs, coder2))
+    for i, name in enumerate(("link precision", "link recall", "link F1")):
+        line(name, ours[i], baseline[i], "(target F1 >= 0.75)" if i == 2 else "")
+    print(f"  coder 2 against coder 1 (ceiling): P {ceiling[0]:.4f} R {ceiling[1]:.4f} F1 {ceiling[2]:.4f}")
+
+
+def mstream_benchmark(data: Path, baseline_threshold: float) -> None:
+    articles, gold = [], {}
+    with (data / "googlenews-mstream" / "News.jsonl").open(encoding="utf-8") as f:
+        for row in map(json.loads, f):
+            text = row["textCleaned"]
+            articles.append(Article(id=row["Id"], content_hash=_hash(text), text=text, title=text))
+            gold[row["Id"]] = str(row["clusterNo"])
+    start = time.perf_counter()
+    ours = group_events(articles)
+    elapsed = time.perf_counter() - start
+    base = baseline_labels(baseline_linkage(articles), [a.id for a in articles], baseline_threshold)
+    from newsfold.evaluate import normalized_mutual_information as nmi
+
+    print(f"Google News titles (MStream 'News'): {len(articles)} titles, {len(set(gold.values()))} clusters; "
+          f"newsfold {len(ours.events)} events ({len(articles) / elapsed:.0f} titles/s)")
+    line("NMI, geometric mean (as MStream reports)", nmi(gold, ours.assignments, "geometric"),
+         nmi(gold, base, "geometric"), "(MStream 0.834)")
+    line("NMI, arithmetic mean", nmi(gold, ours.assignments), nmi(gold, base))
+
+
+def uci_benchmark(data: Path, baseline_threshold: float) -> None:
+    articles, gold = [], {}
+    with (data / "uci-news-aggregator-sample" / "uci-news-aggregator.head.csv").open(encoding="utf-8") as f:
+        for row in csv.DictReader(f):
+            if not row.get("STORY") or not row.get("TIMESTAMP", "").isdigit():
+                continue
+            published = dt.datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, tz=dt.UTC)
+            articles.append(Article(id=row["ID"], content_hash=_hash(row["TITLE"]), text=row["TITLE"],
+                                    title=row["TITLE"], published=published, outlet=row["PUBLISHER"]))
+            gold[row["ID"]] = row["STORY"]
+    start = time.perf_counter()
+    ours = group_events(articles)
+    elapsed = time.perf_counter() - start
+    base = baseline_labels(baseline_linkage(articles), [a.id for a in articles], baseline_threshold)
+    scores_block(f"UCI headlines ({len(articles) / elapsed:.0f} headlines/s)", gold, dict(ours.assignments), base)
+
+
+def entity_benchmark(data: Path) -> None:
+    """Recall of ECB+ annotated human/location/organization name mentions (those starting with a capital)."""
+    folder = data / "ecbplus" / "raw" / "ECB+"
+    found = total = 0
+    files = sorted(folder.glob("*/*.xml"))[:200]
+    start = time.perf_counter()
+    texts = 0
+    for path in files:
+        root = ET.parse(path).getroot()
+        tokens = {t.get("t_id"): t.text or "" for t in root.iter("token")}
+        sentence_of = {t.get("t_id"): t.get("sentence") for t in root.iter("token")}
+        text = " ".join(tokens.values())
+        mentions = extract_mentions(text)
+        texts += 1
+        words = {w.lower() for m in mentions for w in m.text.split()}
+        markables = root.find("Markables")
+        if markables is None:
+            continue
+        for markable in markables:
+            if not markable.tag.startswith(("HUMAN_PART_PER", "HUMAN_PART_ORG", "LOC_GEO", "LOC_FAC")):
+                continue
+            ids = [a.get("t_id") for a in markable.iter("token_anchor")]
+            surface = [tokens.get(i, "") for i in ids]
+            if not surface or not surface[-1][:1].isupper() or sentence_of.get(ids[0]) == "0":
+                continue
+            total += 1
+            found += surface[-1].lower() in words
+    elapsed = time.perf_counter() - start
+    print(f"Rule-based entities vs ECB+ annotated capitalized person/org/place mentions ({len(files)} files): "
+          f"recall {found / max(total, 1):.4f} of {total} ({texts / elapsed:.0f} docs/s incl. XML parsing)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--skip-mstream", action="store_true", help="skip the 11k-title set (slowest)")
+    args = parser.parse_args(argv)
+    if not args.data.is_dir():
+        print(f"no data at {args.data}", file=sys.stderr)
+        return 2
+    threshold, _ = ecb_benchmark(args.data)
+    semeval_benchmark(args.data)
+    gedikli_benchmark(args.data, threshold)
+    uci_benchmark(args.data, threshold)
+    if not args.skip_mstream:
+        mstream_benchmark(args.data, threshold)
+    entity_benchmark(args.data)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

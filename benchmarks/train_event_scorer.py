@@ -1,0 +1,239 @@
+"""Fit the event pair scorer on the dev splits and write the shipped weights and background IDF.
+
+Dev only: ECB+ topics 1–25 and the English pairs of SemEval-2022 Task 8 ``training_set.csv``. Nothing
+from the test splits is read here. Run from the project root:
+
+    .venv/bin/python benchmarks/train_event_scorer.py [--data ../shared/data]
+
+Steps: (1) document frequencies of the dev articles → ``events/background_df.json`` (counts only, no
+text); (2) ECB+ dev replayed online with the *gold* events: every candidate event the index proposes for
+each article gives one training pair (label: same gold event), so the scorer learns on the pairs it will
+see; (3) SemEval English training pairs with soft labels ``(4 − Overall) / 3``; (4) L2 logistic
+regression; (5) join and merge thresholds chosen by BCubed F1 of the full online grouping of ECB+ dev.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import hashlib
+import json
+import re
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from newsfold.evaluate import bcubed_scores
+from newsfold.events.candidates import CandidateIndex, article_keys
+from newsfold.events.cluster import ClusterOptions, group_events, publication_key
+from newsfold.events.features import IdfTable, article_features
+from newsfold.events.scorer import FEATURE_NAMES, LogisticScorer, Profile, pair_features
+from newsfold.model import Article
+
+ROOT = Path(__file__).resolve().parents[1]
+PACKAGE = ROOT / "src" / "newsfold" / "events"
+DEFAULT_DATA = ROOT.parent / "shared" / "data"
+ECB_DEV_TOPICS = range(1, 26)
+ECB_TEST_TOPICS = range(26, 46)
+
+csv.field_size_limit(1 << 30)
+
+
+def _hash(text: str) -> str:
+    return hashlib.sha1(text.encode("utf-8")).hexdigest()[:16]
+
+
+_DETOKENIZE = [
+    (re.compile(r" ([,.;:!?%)\]])"), r"\1"),
+    (re.compile(r"([(\[$]) "), r"\1"),
+    (re.compile(r" (n't|'s|'re|'ve|'ll|'d|'m)\b"), r"\1"),
+    (re.compile(r"`` ?| ?''"), '"'),
+    (re.compile(r" - "), "-"),
+]
+
+
+def detokenize(sentence: str) -> str:
+    """Undo ECB+'s token spacing (``Reid 's`` → ``Reid's``) so the text reads like news."""
+    for pattern, replacement in _DETOKENIZE:
+        sentence = pattern.sub(replacement, sentence)
+    return sentence
+
+
+@dataclass(frozen=True, slots=True)
+class EcbDocument:
+    article: Article
+    topic: int
+    event: str
+
+
+def load_ecb(data: Path, topics: range) -> list[EcbDocument]:
+    """ECB+ documents of ``topics`` as undated Articles (the corpus has no publication dates)."""
+    out = []
+    with (data / "ecbplus" / "ecbplus_docs.jsonl").open(encoding="utf-8") as handle:
+        for line in handle:
+            row = json.loads(line)
+            if row["topic"] not in topics:
+                continue
+            text = "\n".join(detokenize(s) for s in row["sentences"])
+            article = Article(id=row["doc_id"], content_hash=_hash(text), text=text, source="ecbplus")
+            out.append(EcbDocument(article=article, topic=row["topic"], event=row["event_cluster"]))
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class SemevalPair:
+    pair_id: str
+    lang1: str
+    lang2: str
+    first: Article
+    second: Article
+    overall: float
+
+
+def _semeval_article(pair_id: str, side: int, text: str, lang: str) -> Article:
+    title, _, body = text.partition("  ")
+    body = body.strip() or title
+    return Article(
+        id=f"{pair_id}#{side}", content_hash=_hash(text), text=body, title=title.strip() or None, language=lang
+    )
+
+
+def load_semeval(path: Path) -> list[SemevalPair]:
+    """Pairs of one SemEval-2022 Task 8 sample file."""
+    out = []
+    with path.open(encoding="utf-8", newline="") as handle:
+        for row in csv.DictReader(handle):
+            out.append(
+                SemevalPair(
+                    pair_id=row["pair_id"],
+                    lang1=row["lang1"],
+                    lang2=row["lang2"],
+                    first=_semeval_article(row["pair_id"], 1, row["text1"], row["lang1"]),
+                    second=_semeval_article(row["pair_id"], 2, row["text2"], row["lang2"]),
+                    overall=float(row["Overall"]),
+                )
+            )
+    return out
+
+
+def semeval_pair_features(pairs: list[SemevalPair], idf: IdfTable) -> np.ndarray:
+    """Pair features of SemEval pairs, each article featurized alone (no IDF update)."""
+    rows = []
+    for pair in pairs:
+        a = article_features(pair.first, idf, update_idf=False)
+        b = article_features(pair.second, idf, update_idf=False)
+        rows.append(pair_features(Profile.of(a), Profile.of(b)))
+    return np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
+
+
+def build_background(documents: list[Article]) -> IdfTable:
+    """Document frequencies of ``documents`` (the dev articles)."""
+    from newsfold.events.features import split_fields
+    from newsfold.events.text import terms
+
+    table = IdfTable()
+    for article in documents:
+        headline, _, body = split_fields(article)
+        table.add(terms(body) + terms(headline))
+    return table
+
+
+def replay_gold(documents: list[EcbDocument], idf: IdfTable, options: ClusterOptions) -> Iterator[tuple[tuple[float, ...], int]]:
+    """Online replay with gold events: (features, same-event label) for every indexed candidate."""
+    ordered = sorted(documents, key=lambda d: publication_key(d.article))
+    index = CandidateIndex(options.max_posting)
+    profiles: list[Profile] = []
+    gold_of: list[str] = []
+    ordinal_of: dict[str, int] = {}
+    for document in ordered:
+        features = article_features(document.article, idf)
+        keys = article_keys(features, options.index_terms)
+        article_profile = Profile.of(features)
+        for ordinal in index.lookup(keys, options.max_candidates):
+            label = int(gold_of[ordinal] == document.event)
+            yield pair_features(article_profile, profiles[ordinal]), label
+        if document.event not in ordinal_of:
+            ordinal_of[document.event] = len(profiles)
+            profiles.append(Profile())
+            gold_of.append(document.event)
+        ordinal = ordinal_of[document.event]
+        profiles[ordinal].add(features)
+        index.add(ordinal, keys)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--semeval-weight", type=float, default=3.0)
+    parser.add_argument("--l2", type=float, default=1.0)
+    parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
+    args = parser.parse_args(argv)
+
+    ecb_dev = load_ecb(args.data, ECB_DEV_TOPICS)
+    semeval_dev = [
+        p for p in load_semeval(args.data / "semeval2022-task8-hfl-sample" / "training_set.csv")
+        if p.lang1 == "en" and p.lang2 == "en"
+    ]
+    background_docs = [d.article for d in ecb_dev]
+    seen: set[str] = set()
+    for pair in semeval_dev:
+        for article in (pair.first, pair.second):
+            if article.content_hash not in seen:
+                seen.add(article.content_hash)
+                background_docs.append(article)
+    background = build_background(background_docs)
+    print(f"background: {background.documents_} dev documents, {len(background.document_frequency_)} terms")
+    background_json = background.to_json(min_df=2)
+    if not args.dry_run:
+        (PACKAGE / "background_df.json").write_text(json.dumps(background_json, separators=(",", ":")), "utf-8")
+
+    def fresh_idf() -> IdfTable:
+        return IdfTable(int(background_json["documents"]), background_json["document_frequency"])  # type: ignore[arg-type]
+
+    options = ClusterOptions()
+    ecb_rows = list(replay_gold(ecb_dev, fresh_idf(), options))
+    x_ecb = np.asarray([r[0] for r in ecb_rows])
+    y_ecb = np.asarray([r[1] for r in ecb_rows], dtype=np.float64)
+    x_sem = semeval_pair_features(semeval_dev, fresh_idf())
+    y_sem = np.asarray([(4.0 - p.overall) / 3.0 for p in semeval_dev])
+    print(f"ECB+ dev pairs: {len(y_ecb)} ({int(y_ecb.sum())} same event); SemEval dev English pairs: {len(y_sem)}")
+    x = np.vstack([x_ecb, x_sem])
+    y = np.concatenate([y_ecb, y_sem])
+    weights = np.concatenate([np.ones(len(y_ecb)), np.full(len(y_sem), args.semeval_weight)])
+    scorer = LogisticScorer(l2=args.l2).fit(x, y, weights)
+    for name, coef in zip(FEATURE_NAMES, scorer.coef_, strict=True):
+        print(f"  {name:18s} {coef:+.3f}")
+    print(f"  {'intercept':18s} {scorer.intercept_:+.3f}")
+
+    gold = {d.article.id: d.event for d in ecb_dev}
+    articles = [d.article for d in ecb_dev]
+    best: tuple[float, float, float] | None = None
+    for join in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
+        for merge in (0.5, 0.6, 0.7, 0.8, 0.9, 0.97):
+            options = ClusterOptions(join_threshold=join, merge_threshold=merge)
+            grouping = group_events(articles, scorer=scorer, options=options)
+            f1 = bcubed_scores(gold, grouping.assignments)[2]
+            print(f"  join {join:.2f} merge {merge:.2f}: dev BCubed F1 {f1:.4f}", file=sys.stderr)
+            if best is None or f1 > best[0] + 1e-9:
+                best = (f1, join, merge)
+    assert best is not None
+    scorer.join_threshold, scorer.merge_threshold = best[1], best[2]
+    scorer.notes_ = {
+        "trained_by": "benchmarks/train_event_scorer.py",
+        "training_data": "ECB+ topics 1-25 (online replay candidates); SemEval-2022 Task 8 training_set.csv en-en",
+        "ecb_dev_pairs": int(len(y_ecb)),
+        "semeval_dev_pairs": int(len(y_sem)),
+        "semeval_weight": args.semeval_weight,
+        "ecb_dev_bcubed_f1": round(best[0], 4),
+    }
+    print(f"chosen: join {best[1]} merge {best[2]} (ECB+ dev BCubed F1 {best[0]:.4f})")
+    if not args.dry_run:
+        scorer.save(PACKAGE / "scorer_weights.json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

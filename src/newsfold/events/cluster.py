@@ -1,0 +1,319 @@
+"""Online event grouping: each article joins the best candidate event above a threshold, or opens one.
+
+Articles are taken in publication order (undated ones last, ties by id). For each article, candidate
+events come from :class:`~newsfold.events.candidates.CandidateIndex` and must lie within
+``window_days`` of the article's event day (when both are dated). Each candidate is scored by the learned
+:class:`~newsfold.events.scorer.LogisticScorer` over :func:`~newsfold.events.scorer.pair_features`; the
+article joins the best one when its probability reaches ``join_threshold`` and otherwise opens a new
+event (single-pass clustering with a learned similarity, cf. Allan et al. 1998, "Topic Detection and
+Tracking Pilot Study"). A merge step then scores pairs of events that share keys and merges those
+reaching ``merge_threshold``, best pair first, rescoring with the merged profiles.
+
+Every decision is kept as plain data: :class:`JoinEvidence` for each article, :class:`MergeEvidence` for
+each merge. Batch mode (:func:`group_events`) is the same algorithm over sorted input, so it is
+deterministic and independent of the input order.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+from newsfold.events.candidates import CandidateIndex, article_keys, profile_keys
+from newsfold.events.features import ArticleFeatures, FeatureOptions, IdfTable, article_features
+from newsfold.events.scorer import FEATURE_NAMES, LogisticScorer, Profile, load_scorer, pair_features
+from newsfold.model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class ClusterOptions:
+    """Knobs of online grouping (defaults chosen on the ECB+ dev topics).
+
+    ``window_days``: an article may join an event only if its event day is within this many days of the
+    event's days (ignored when either is undated); ≥ 0. ``index_terms``: blocking terms per article.
+    ``max_candidates``: candidates scored per article. ``max_posting``: events remembered per key.
+    ``merge``: run the merge step at the end of :func:`group_events`. ``join_threshold`` /
+    ``merge_threshold``: override the scorer's own thresholds when set.
+    """
+
+    window_days: int = 7
+    index_terms: int = 12
+    max_candidates: int = 12
+    max_posting: int = 2000
+    merge: bool = True
+    join_threshold: float | None = None
+    merge_threshold: float | None = None
+
+    def __post_init__(self) -> None:
+        if self.window_days < 0 or self.index_terms < 1 or self.max_candidates < 1:
+            raise ValueError("window_days must be ≥ 0, index_terms and max_candidates ≥ 1")
+        for threshold in (self.join_threshold, self.merge_threshold):
+            if threshold is not None and not 0.0 < threshold < 1.0:
+                raise ValueError("thresholds are probabilities in (0, 1)")
+
+
+@dataclass(frozen=True, slots=True)
+class JoinEvidence:
+    """Why an article went where it went.
+
+    ``action`` is ``join`` (joined ``event_id``) or ``open`` (opened it). ``score`` and ``features`` are
+    those of the best candidate considered (``best_candidate``), also when it fell short of the
+    threshold; ``None``/empty when there was no candidate.
+    """
+
+    article_id: str
+    event_id: str
+    action: Literal["join", "open"]
+    score: float | None
+    features: Mapping[str, float]
+    best_candidate: str | None
+    candidates: int
+    threshold: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "article_id": self.article_id,
+            "event_id": self.event_id,
+            "action": self.action,
+            "score": self.score,
+            "features": dict(self.features),
+            "best_candidate": self.best_candidate,
+            "candidates": self.candidates,
+            "threshold": self.threshold,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class MergeEvidence:
+    """Two events found to be one: ``merged_id`` was folded into ``kept_id``."""
+
+    kept_id: str
+    merged_id: str
+    score: float
+    features: Mapping[str, float]
+    threshold: float
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "kept_id": self.kept_id,
+            "merged_id": self.merged_id,
+            "score": self.score,
+            "features": dict(self.features),
+            "threshold": self.threshold,
+        }
+
+
+@dataclass(frozen=True, slots=True)
+class EventGrouping:
+    """The result: ``events`` maps event id → member article ids (in order of joining);
+    ``assignments`` maps article id → event id (after merges); ``features`` the features computed for
+    each article (for storylines and cards)."""
+
+    events: Mapping[str, tuple[str, ...]]
+    assignments: Mapping[str, str]
+    joins: tuple[JoinEvidence, ...] = ()
+    merges: tuple[MergeEvidence, ...] = ()
+    features: Mapping[str, ArticleFeatures] = field(default_factory=dict)
+
+
+def event_id_for(first_article_id: str) -> str:
+    """A stable event id derived from the id of the event's first article."""
+    return "ev-" + hashlib.sha1(first_article_id.encode("utf-8")).hexdigest()[:12]
+
+
+def publication_key(article: Article) -> tuple[int, str, str]:
+    """Sort key for publication order: dated first by date and time, then undated, ties by id."""
+    published = article.published
+    if published is None:
+        return (1, "", article.id)
+    if isinstance(published, dt.datetime):
+        if published.tzinfo is not None:
+            published = published.astimezone(dt.UTC).replace(tzinfo=None)
+        return (0, published.isoformat(), article.id)
+    return (0, dt.datetime.combine(published, dt.time()).isoformat(), article.id)
+
+
+@dataclass(slots=True)
+class _Event:
+    id: str
+    ordinal: int
+    profile: Profile
+    members: list[str] = field(default_factory=list)
+    alive: bool = True
+
+
+class OnlineEventGrouper:
+    """Stateful online grouping; feed articles in publication order with :meth:`add`.
+
+    ``scorer`` defaults to the shipped one; ``idf`` to a fresh background table (updated as articles
+    are featurized by :meth:`add_article`).
+    """
+
+    def __init__(
+        self,
+        scorer: LogisticScorer | None = None,
+        options: ClusterOptions | None = None,
+        feature_options: FeatureOptions | None = None,
+        idf: IdfTable | None = None,
+    ) -> None:
+        self.scorer = scorer if scorer is not None else load_scorer()
+        self.options = options or ClusterOptions()
+        self.feature_options = feature_options or FeatureOptions()
+        self.idf = idf if idf is not None else IdfTable.background()
+        self.join_threshold = (
+            self.options.join_threshold if self.options.join_threshold is not None else self.scorer.join_threshold
+        )
+        self.merge_threshold = (
+            self.options.merge_threshold
+            if self.options.merge_threshold is not None
+            else self.scorer.merge_threshold
+        )
+        self._events: list[_Event] = []
+        self._index = CandidateIndex(self.options.max_posting)
+        self._article_event: dict[str, int] = {}
+        self._parent: dict[int, int] = {}
+        self.joins: list[JoinEvidence] = []
+        self.features: dict[str, ArticleFeatures] = {}
+        self.merges: list[MergeEvidence] = []
+
+    def _root(self, ordinal: int) -> int:
+        while ordinal in self._parent:
+            ordinal = self._parent[ordinal]
+        return ordinal
+
+    def _within_window(self, when: dt.date | None, profile: Profile) -> bool:
+        if when is None or not profile.days:
+            return True
+        return min(abs((when - day).days) for day in profile.days) <= self.options.window_days
+
+    def add_article(self, article: Article, copy_group: str | None = None) -> JoinEvidence:
+        """Featurize ``article`` (updating the IDF table) and :meth:`add` it."""
+        return self.add(article_features(article, self.idf, self.feature_options, copy_group=copy_group))
+
+    def add(self, features: ArticleFeatures) -> JoinEvidence:
+        """Assign one article: join the best candidate event at or above the threshold, else open one."""
+        if features.article_id in self._article_event:
+            raise ValueError(f"article {features.article_id!r} was already assigned")
+        keys = article_keys(features, self.options.index_terms)
+        article_profile = Profile.of(features)
+        candidates: list[int] = []
+        for ordinal in self._index.lookup(keys, self.options.max_candidates * 2):
+            root = self._root(ordinal)
+            if root in candidates or not self._within_window(features.when, self._events[root].profile):
+                continue
+            candidates.append(root)
+            if len(candidates) == self.options.max_candidates:
+                break
+        best: tuple[float, int, tuple[float, ...]] | None = None
+        for ordinal in candidates:
+            values = pair_features(article_profile, self._events[ordinal].profile)
+            score = self.scorer.probability(values)
+            if best is None or score > best[0]:
+                best = (score, ordinal, values)
+        if best is not None and best[0] >= self.join_threshold:
+            event = self._events[best[1]]
+            action: Literal["join", "open"] = "join"
+        else:
+            event = _Event(id=event_id_for(features.article_id), ordinal=len(self._events), profile=Profile())
+            self._events.append(event)
+            action = "open"
+        event.profile.add(features)
+        event.members.append(features.article_id)
+        self._article_event[features.article_id] = event.ordinal
+        self.features[features.article_id] = features
+        self._index.add(event.ordinal, keys)
+        evidence = JoinEvidence(
+            article_id=features.article_id,
+            event_id=event.id,
+            action=action,
+            score=None if best is None else best[0],
+            features={} if best is None else dict(zip(FEATURE_NAMES, best[2], strict=True)),
+            best_candidate=None if best is None else self._events[best[1]].id,
+            candidates=len(candidates),
+            threshold=self.join_threshold,
+        )
+        self.joins.append(evidence)
+        return evidence
+
+    def merge_events(self) -> list[MergeEvidence]:
+        """Merge events that turn out to be one (see the module docstring); returns the new merges."""
+        proposals: list[tuple[float, int, int]] = []
+        for event in self._events:
+            if not event.alive:
+                continue
+            keys = profile_keys(event.profile, self.options.index_terms)
+            for other in self._index.lookup(keys, self.options.max_candidates):
+                other = self._root(other)
+                if other <= event.ordinal or not self._events[other].alive:
+                    continue
+                profile = self._events[other].profile
+                days: list[dt.date | None] = list(profile.days) or [None]
+                if not any(self._within_window(day, event.profile) for day in days):
+                    continue
+                score = self.scorer.probability(pair_features(event.profile, profile))
+                if score >= self.merge_threshold:
+                    proposals.append((score, event.ordinal, other))
+        new: list[MergeEvidence] = []
+        for _, first, second in sorted(proposals, key=lambda p: (-p[0], p[1], p[2])):
+            kept, merged = sorted((self._root(first), self._root(second)))
+            if kept == merged:
+                continue
+            values = pair_features(self._events[kept].profile, self._events[merged].profile)
+            score = self.scorer.probability(values)
+            if score < self.merge_threshold:
+                continue
+            kept_event, merged_event = self._events[kept], self._events[merged]
+            kept_event.profile.absorb(merged_event.profile)
+            kept_event.members.extend(merged_event.members)
+            merged_event.alive = False
+            self._parent[merged] = kept
+            self._index.add(kept, profile_keys(kept_event.profile, self.options.index_terms))
+            evidence = MergeEvidence(
+                kept_id=kept_event.id,
+                merged_id=merged_event.id,
+                score=score,
+                features=dict(zip(FEATURE_NAMES, values, strict=True)),
+                threshold=self.merge_threshold,
+            )
+            new.append(evidence)
+        self.merges.extend(new)
+        return new
+
+    def result(self) -> EventGrouping:
+        """The grouping so far."""
+        events = {e.id: tuple(e.members) for e in self._events if e.alive}
+        assignments = {
+            article: self._events[self._root(ordinal)].id for article, ordinal in self._article_event.items()
+        }
+        return EventGrouping(
+            events=events,
+            assignments=assignments,
+            joins=tuple(self.joins),
+            merges=tuple(self.merges),
+            features=dict(self.features),
+        )
+
+
+def group_events(
+    articles: Iterable[Article],
+    scorer: LogisticScorer | None = None,
+    options: ClusterOptions | None = None,
+    feature_options: FeatureOptions | None = None,
+    copy_groups: Mapping[str, str] | None = None,
+) -> EventGrouping:
+    """Group ``articles`` into events: online assignment in publication order, then the merge step.
+
+    ``copy_groups`` maps article id → copy group id (from the copies stage) for the copy-evidence
+    feature. The result does not depend on the order of ``articles``.
+    """
+    grouper = OnlineEventGrouper(scorer=scorer, options=options, feature_options=feature_options)
+    copy_groups = copy_groups or {}
+    ordered: Sequence[Article] = sorted(articles, key=publication_key)
+    for article in ordered:
+        grouper.add_article(article, copy_group=copy_groups.get(article.id))
+    if grouper.options.merge:
+        grouper.merge_events()
+    return grouper.result()

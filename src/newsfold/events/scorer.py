@@ -1,0 +1,340 @@
+"""The learned pair scorer: is this article (or event) about the same event as that event?
+
+A :class:`Profile` summarizes one article or one event (its members). :func:`pair_features` compares two
+profiles with a handful of named features, all in [0, 1]; :class:`LogisticScorer` is an L2-regularized
+logistic regression over them (fitted by Newton's method / IRLS, Hastie, Tibshirani & Friedman, *The
+Elements of Statistical Learning*, §4.4.1), small enough to read: one weight per named feature. The
+shipped weights (``events/scorer_weights.json``) were fitted by ``benchmarks/train_event_scorer.py`` on the
+dev splits only (ECB+ topics 1–25, SemEval-2022 Task 8 training pairs), with the join and merge
+thresholds chosen there by BCubed F1 of the whole online grouping.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections import Counter
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import numpy as np
+
+from newsfold.events.features import ArticleFeatures
+
+FEATURE_NAMES: tuple[str, ...] = (
+    "term_cosine",
+    "term_cosine_max",
+    "title_cosine_max",
+    "name_cosine",
+    "person_overlap",
+    "org_overlap",
+    "place_overlap",
+    "persons_missing",
+    "person_conflict",
+    "dates_known",
+    "date_gap",
+    "same_day",
+    "years_disjoint",
+    "dateline_same",
+    "dateline_differs",
+    "copy_evidence",
+)
+"""The pair features, in the order of the scorer's weights:
+
+- ``term_cosine``: cosine of the two TF-IDF centroids;
+- ``term_cosine_max`` / ``title_cosine_max``: best cosine between a member of each side (body, headline);
+- ``name_cosine``: cosine of the two sides' name-mention vectors (every typed name, sublinear counts);
+- ``person_overlap`` / ``org_overlap``: Jaccard |A∩B| / |A∪B| of the salient people (with untyped names)
+  / organizations of the two sides (Jaccard, so that a second, different opponent counts against);
+  ``place_overlap``: overlap coefficient |A∩B| / min(|A|, |B|) of the salient places; each 0 when either
+  side has none; ``persons_missing``: 1 when either side names no salient person; ``person_conflict``: both name
+  salient people and none is shared (the same kind of event happening to someone else);
+- ``dates_known``: 1 when both sides have an event day; ``date_gap``: the smallest distance between
+  their days, ``ln(1 + days) / ln(366)`` capped at 1 (0 when unknown); ``same_day``: that distance ≤ 1;
+- ``years_disjoint``: both sides name years in headline and lead, and none in common;
+- ``dateline_same`` / ``dateline_differs``: both have dateline places, shared / none shared;
+- ``copy_evidence``: a member of each side is in the same copy group.
+"""
+
+WEIGHTS_FILE = "scorer_weights.json"
+MAX_COMPARED_MEMBERS = 8
+
+
+@dataclass(slots=True)
+class Profile:
+    """An article or an event as the scorer sees it (mutable: events grow as articles join).
+
+    ``term_sum`` is the sum of the members' unit TF-IDF vectors (its direction is the centroid);
+    ``recent`` the last :data:`MAX_COMPARED_MEMBERS` members, compared one by one for the ``_max``
+    features; ``person_counts``/``org_counts``/``place_counts`` count members naming each salient key; ``name_sum``
+    sums their name-mention vectors.
+    """
+
+    members: int = 0
+    term_sum: dict[str, float] = field(default_factory=dict)
+    recent: list[ArticleFeatures] = field(default_factory=list)
+    person_counts: Counter[str] = field(default_factory=Counter)
+    org_counts: Counter[str] = field(default_factory=Counter)
+    name_sum: dict[str, float] = field(default_factory=dict)
+    place_counts: Counter[str] = field(default_factory=Counter)
+    days: set[dt.date] = field(default_factory=set)
+    years: set[int] = field(default_factory=set)
+    dateline_places: set[str] = field(default_factory=set)
+    copy_groups: set[str] = field(default_factory=set)
+    _norm: float | None = None
+    _name_norm: float | None = None
+
+    @classmethod
+    def of(cls, features: ArticleFeatures) -> Profile:
+        profile = cls()
+        profile.add(features)
+        return profile
+
+    def add(self, features: ArticleFeatures) -> None:
+        """Fold one article into the profile."""
+        self.members += 1
+        term_sum = self.term_sum
+        for term, weight in features.vector.items():
+            term_sum[term] = term_sum.get(term, 0.0) + weight
+        self._norm = None
+        self.recent.append(features)
+        if len(self.recent) > MAX_COMPARED_MEMBERS:
+            self.recent.pop(0)
+        self.person_counts.update(features.entities["person"] | features.entities["other"])
+        self.org_counts.update(features.entities["org"])
+        for name, weight in (features.name_vector or {}).items():
+            self.name_sum[name] = self.name_sum.get(name, 0.0) + weight
+        self._name_norm = None
+        self.place_counts.update(features.entities["place"])
+        if features.when is not None:
+            self.days.add(features.when)
+        self.years.update(features.years)
+        if features.dateline_place:
+            self.dateline_places.add(features.dateline_place)
+        if features.copy_group:
+            self.copy_groups.add(features.copy_group)
+
+    def absorb(self, other: Profile) -> None:
+        """Fold another profile (a merged event) into this one."""
+        self.members += other.members
+        for term, weight in other.term_sum.items():
+            self.term_sum[term] = self.term_sum.get(term, 0.0) + weight
+        self._norm = None
+        self.recent = (self.recent + other.recent)[-MAX_COMPARED_MEMBERS:]
+        self.person_counts.update(other.person_counts)
+        self.org_counts.update(other.org_counts)
+        for name, weight in other.name_sum.items():
+            self.name_sum[name] = self.name_sum.get(name, 0.0) + weight
+        self._name_norm = None
+        self.place_counts.update(other.place_counts)
+        self.days |= other.days
+        self.years |= other.years
+        self.dateline_places |= other.dateline_places
+        self.copy_groups |= other.copy_groups
+
+    @property
+    def norm(self) -> float:
+        if self._norm is None:
+            self._norm = math.sqrt(sum(v * v for v in self.term_sum.values()))
+        return self._norm
+
+    @property
+    def name_norm(self) -> float:
+        if self._name_norm is None:
+            self._name_norm = math.sqrt(sum(v * v for v in self.name_sum.values()))
+        return self._name_norm
+
+    def salient(self, counts: Counter[str]) -> set[str]:
+        """Keys named by at least a third of the members (all keys for one or two members)."""
+        floor = max(1, math.ceil(self.members / 3)) if self.members > 2 else 1
+        return {key for key, n in counts.items() if n >= floor}
+
+
+def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    # The key intersection runs in C; only shared terms are summed in Python.
+    return sum([a[term] * b[term] for term in a.keys() & b.keys()])
+
+
+def _overlap(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / min(len(a), len(b))
+
+
+def _jaccard(a: set[str], b: set[str]) -> float:
+    if not a or not b:
+        return 0.0
+    return len(a & b) / len(a | b)
+
+
+def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
+    """The :data:`FEATURE_NAMES` values comparing ``a`` with ``b`` (symmetric)."""
+    denominator = a.norm * b.norm
+    term_cosine = _dot(a.term_sum, b.term_sum) / denominator if denominator else 0.0
+    term_max = 0.0
+    title_max = 0.0
+    for x in a.recent:
+        for y in b.recent:
+            term_max = max(term_max, _dot(x.vector, y.vector))
+            title_max = max(title_max, _dot(x.title_vector, y.title_vector))
+    name_denominator = a.name_norm * b.name_norm
+    name_cosine = _dot(a.name_sum, b.name_sum) / name_denominator if name_denominator else 0.0
+    persons_a, persons_b = a.salient(a.person_counts), b.salient(b.person_counts)
+    orgs_a, orgs_b = a.salient(a.org_counts), b.salient(b.org_counts)
+    places_a, places_b = a.salient(a.place_counts), b.salient(b.place_counts)
+    dates_known = bool(a.days and b.days)
+    gap_feature = 0.0
+    same_day = 0.0
+    if dates_known:
+        gap = min(abs((x - y).days) for x in a.days for y in b.days)
+        gap_feature = min(1.0, math.log1p(gap) / math.log(366))
+        same_day = 1.0 if gap <= 1 else 0.0
+    years_disjoint = 1.0 if a.years and b.years and not (a.years & b.years) else 0.0
+    both_datelines = bool(a.dateline_places and b.dateline_places)
+    dateline_same = 1.0 if both_datelines and a.dateline_places & b.dateline_places else 0.0
+    dateline_differs = 1.0 if both_datelines and not dateline_same else 0.0
+    copy_evidence = 1.0 if a.copy_groups & b.copy_groups else 0.0
+    return (
+        term_cosine,
+        term_max,
+        title_max,
+        name_cosine,
+        _jaccard(persons_a, persons_b),
+        _jaccard(orgs_a, orgs_b),
+        _overlap(places_a, places_b),
+        0.0 if persons_a and persons_b else 1.0,
+        1.0 if persons_a and persons_b and not persons_a & persons_b else 0.0,
+        1.0 if dates_known else 0.0,
+        gap_feature,
+        same_day,
+        years_disjoint,
+        dateline_same,
+        dateline_differs,
+        copy_evidence,
+    )
+
+
+class LogisticScorer:
+    """Logistic regression over named features: ``p = σ(w·x + b)``.
+
+    Parameters are stored by ``__init__`` only (scikit-learn convention): ``feature_names`` (the order
+    of ``x``), ``l2`` (ridge penalty on the weights, not the intercept; ≥ 0), ``join_threshold`` and
+    ``merge_threshold`` (probabilities in (0, 1) used by the clusterer). :meth:`fit` learns ``coef_``
+    and ``intercept_``; labels may be soft (in [0, 1]), which is how graded similarity (SemEval) is used.
+    """
+
+    def __init__(
+        self,
+        feature_names: Sequence[str] = FEATURE_NAMES,
+        l2: float = 1.0,
+        join_threshold: float = 0.5,
+        merge_threshold: float = 0.7,
+    ) -> None:
+        self.feature_names = tuple(feature_names)
+        self.l2 = l2
+        self.join_threshold = join_threshold
+        self.merge_threshold = merge_threshold
+        self.coef_: tuple[float, ...] = tuple(0.0 for _ in self.feature_names)
+        self.intercept_: float = 0.0
+        self.notes_: dict[str, object] = {}
+
+    def fit(
+        self,
+        features: np.ndarray,
+        labels: np.ndarray,
+        sample_weight: np.ndarray | None = None,
+        iterations: int = 50,
+    ) -> LogisticScorer:
+        """Fit by Newton's method on the penalized log-loss; deterministic."""
+        if self.l2 < 0:
+            raise ValueError("l2 must be ≥ 0")
+        x = np.asarray(features, dtype=np.float64)
+        y = np.asarray(labels, dtype=np.float64)
+        if x.ndim != 2 or x.shape[1] != len(self.feature_names) or x.shape[0] != y.shape[0]:
+            raise ValueError(f"features must be (n, {len(self.feature_names)}) with one label per row")
+        w = np.ones(len(y)) if sample_weight is None else np.asarray(sample_weight, dtype=np.float64)
+        design = np.hstack([x, np.ones((x.shape[0], 1))])
+        theta = np.zeros(design.shape[1])
+        penalty = np.full(design.shape[1], self.l2)
+        penalty[-1] = 0.0
+        for _ in range(iterations):
+            p = 1.0 / (1.0 + np.exp(-(design @ theta)))
+            gradient = design.T @ (w * (p - y)) + penalty * theta
+            hessian = (design * (w * p * (1 - p))[:, None]).T @ design + np.diag(penalty + 1e-9)
+            step = np.linalg.solve(hessian, gradient)
+            theta -= step
+            if float(np.max(np.abs(step))) < 1e-8:
+                break
+        self.coef_ = tuple(float(v) for v in theta[:-1])
+        self.intercept_ = float(theta[-1])
+        return self
+
+    def decision(self, values: Sequence[float]) -> float:
+        """The logit ``w·x + b``."""
+        return self.intercept_ + sum(c * v for c, v in zip(self.coef_, values, strict=True))
+
+    def probability(self, values: Sequence[float]) -> float:
+        """``σ(w·x + b)``: the probability that the pair is one event."""
+        z = self.decision(values)
+        if z >= 0:
+            return 1.0 / (1.0 + math.exp(-z))
+        e = math.exp(z)
+        return e / (1.0 + e)
+
+    def explain(self, values: Sequence[float]) -> dict[str, float]:
+        """Each feature's contribution ``w_i·x_i`` to the logit (plus ``intercept``)."""
+        out = {name: c * v for name, c, v in zip(self.feature_names, self.coef_, values, strict=True)}
+        out["intercept"] = self.intercept_
+        return out
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "model": "logistic",
+            "feature_names": list(self.feature_names),
+            "coef": dict(zip(self.feature_names, self.coef_, strict=True)),
+            "intercept": self.intercept_,
+            "l2": self.l2,
+            "join_threshold": self.join_threshold,
+            "merge_threshold": self.merge_threshold,
+            "notes": self.notes_,
+        }
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, object]) -> LogisticScorer:
+        names = [str(n) for n in data["feature_names"]]  # type: ignore[attr-defined]
+        if tuple(names) != FEATURE_NAMES:
+            raise ValueError(
+                f"weights were trained for features {names}, this newsfold computes {list(FEATURE_NAMES)}; "
+                "retrain with benchmarks/train_event_scorer.py"
+            )
+        scorer = cls(
+            names,
+            l2=float(data.get("l2", 1.0)),  # type: ignore[arg-type]
+            join_threshold=float(data["join_threshold"]),  # type: ignore[arg-type]
+            merge_threshold=float(data["merge_threshold"]),  # type: ignore[arg-type]
+        )
+        coef = data["coef"]
+        scorer.coef_ = tuple(float(coef[n]) for n in names)  # type: ignore[index]
+        scorer.intercept_ = float(data["intercept"])  # type: ignore[arg-type]
+        scorer.notes_ = dict(data.get("notes", {}))  # type: ignore[call-overload]
+        return scorer
+
+    def save(self, path: str | Path) -> None:
+        Path(path).write_text(json.dumps(self.to_json(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+@lru_cache(maxsize=1)
+def _shipped_weights() -> dict[str, object]:
+    path = resources.files("newsfold.events").joinpath(WEIGHTS_FILE)
+    return dict(json.loads(path.read_text("utf-8")))
+
+
+def load_scorer(path: str | Path | None = None) -> LogisticScorer:
+    """The scorer from ``path``, or the one shipped with newsfold."""
+    if path is None:
+        return LogisticScorer.from_json(_shipped_weights())
+    return LogisticScorer.from_json(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -221,6 +221,9 @@ def test_truncated_gzip_json_is_skipped_as_truncated(tmp_path: Path) -> None:
 
     items = list(iter_raw([path]))
 
-    assert items, "the cut is reported"
+    documents = [item for item in items if isinstance(item, RawDocument)]
+    assert [document.text for document in documents] == [f"Story {n}." for n in range(len(documents))]
+    assert len(documents) > 20, "the records before the cut are kept"
     assert isinstance(items[-1], Skipped)
     assert items[-1].kind == "truncated"
+    assert items[-1].location == f"{path}:record {len(documents) + 1}"

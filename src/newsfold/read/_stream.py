@@ -91,15 +91,12 @@ def read_chunks(stream: ByteSource, size: int | None = None) -> Iterator[bytes]:
 
 
 def read_head(stream: ByteSource, size: int = SNIFF_SIZE) -> bytes:
-    """Up to ``size`` first bytes for sniffing (fewer only at the end of the stream)."""
-    parts: list[bytes] = []
-    total = 0
-    for chunk in read_chunks(stream, size):
-        parts.append(chunk)
-        total += len(chunk)
-        if total >= size:
-            break
-    return b"".join(parts)
+    """The first bytes for sniffing: one read of at most ``size`` bytes (empty only at the end).
+
+    One read, so that a stream cut soon after its start still gives what came before the cut, and the
+    cut is reported by the next read.
+    """
+    return next(read_chunks(stream, size), b"")
 
 
 def read_document(stream: IO[bytes], limit: int) -> bytes:

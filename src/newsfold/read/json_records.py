@@ -110,6 +110,8 @@ def read_json(source: SourceFile, options: ReadOptions) -> Iterator[RawDocument 
     """A ``.json`` file: an array of records, one record, a wrapper object or JSON Lines (see module)."""
     with open_bytes(source.path) as stream:
         head = read_head(stream)
+        while head and not head.lstrip(_WHITESPACE + b"\xef\xbb\xbf"):
+            head = read_head(stream)  # leading whitespace only: dropping it changes no JSON value
         check_not_binary(head)
         first = head.lstrip(_WHITESPACE + b"\xef\xbb\xbf")[:1]
         rest = _Rewound(head, stream)
@@ -138,6 +140,12 @@ class _Rewound:
             data, self._head = self._head[:size], self._head[size:]
             return data
         return self._stream.read(size)
+
+    def read1(self, size: int = -1, /) -> bytes:
+        """As ``read`` but at most one read of the stream below, so a gzip cut loses nothing before it."""
+        if self._head:
+            return self.read(size)
+        return getattr(self._stream, "read1", self._stream.read)(size)
 
 
 def _json_object_or_lines(

@@ -758,3 +758,9 @@ def test_ui_doc_screenshots_exist() -> None:
     assert images
     for image in images:
         assert (DOCS / image).is_file(), f"docs/ui.md shows {image}, which is missing"
+
+
+def test_allowed_hosts_refuse_other_host_names(db_path: Path) -> None:
+    with TestClient(create_app(db_path, allowed_hosts=["127.0.0.1", "localhost"]), base_url="http://localhost") as local:
+        assert local.get("/healthz").status_code == 200
+        assert local.get("/healthz", headers={"Host": "attacker.example"}).status_code == 400

@@ -313,11 +313,17 @@ def serve(db: Path, host: str, port: int, max_body_mb: float, max_batch: int) ->
     try:
         import uvicorn
 
-        from newsfold.server import create_app
+        from newsfold.server import LOOPBACK_HOSTS, create_app
     except ImportError as error:
         _fail(f"serve needs the web packages ({error.name} is missing): pip install 'newsfold[serve]'")
     token = os.environ.get("NEWSFOLD_TOKEN") or None
-    app = create_app(db, token=token, max_body_bytes=int(max_body_mb * 1_000_000), max_batch=max_batch)
+    app = create_app(
+        db,
+        token=token,
+        max_body_bytes=int(max_body_mb * 1_000_000),
+        max_batch=max_batch,
+        allowed_hosts=LOOPBACK_HOSTS if host in LOOPBACK_HOSTS else None,
+    )
     mode = "writes need NEWSFOLD_TOKEN" if token else "read-only: set NEWSFOLD_TOKEN to allow writes"
     click.echo(f"newsfold: serving {db} on http://{host}:{port}/ ({mode})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")

@@ -10,6 +10,6 @@ Example::
 
 from __future__ import annotations
 
-from newsfold.server.app import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES, create_app
+from newsfold.server.app import DEFAULT_MAX_BATCH, DEFAULT_MAX_BODY_BYTES, LOOPBACK_HOSTS, create_app
 
-__all__ = ["create_app", "DEFAULT_MAX_BATCH", "DEFAULT_MAX_BODY_BYTES"]
+__all__ = ["create_app", "DEFAULT_MAX_BATCH", "DEFAULT_MAX_BODY_BYTES", "LOOPBACK_HOSTS"]

@@ -45,6 +45,7 @@ from fastapi.staticfiles import StaticFiles
 from fastapi.templating import Jinja2Templates
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException
+from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from newsfold.model import Article, RawDocument, Skipped
@@ -62,7 +63,7 @@ from newsfold.views import (
     story_view,
 )
 
-__all__ = ["create_app", "DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_BATCH"]
+__all__ = ["create_app", "DEFAULT_MAX_BODY_BYTES", "DEFAULT_MAX_BATCH", "LOOPBACK_HOSTS"]
 
 log = logging.getLogger(__name__)
 
@@ -70,6 +71,8 @@ DEFAULT_MAX_BODY_BYTES = 10_000_000
 """The largest request body accepted (bytes); larger ones are answered 413."""
 DEFAULT_MAX_BATCH = 1000
 """The most articles one ``POST /articles`` may carry; more are answered 413."""
+LOOPBACK_HOSTS: tuple[str, ...] = ("127.0.0.1", "localhost", "::1")
+"""Host names of this machine; ``newsfold serve`` on one of them answers only requests addressed to them."""
 MAX_PAGE = 200
 """The largest ``limit`` a listing accepts."""
 
@@ -262,12 +265,15 @@ def create_app(
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES,
     max_batch: int = DEFAULT_MAX_BATCH,
     stages: Sequence[str] | None = None,
+    allowed_hosts: Sequence[str] | None = None,
 ) -> FastAPI:
     """The newsfold app over the store at ``db_path`` (created if missing).
 
     ``token`` enables writes (``None`` or empty: read-only). ``max_body_bytes`` (≥ 1) and ``max_batch``
     (≥ 1) bound each request. ``stages`` are run over each ingested batch (default: every stage that is
-    installed, in pipeline order). The stores are closed when the app shuts down.
+    installed, in pipeline order). ``allowed_hosts``, when given, are the only ``Host`` header names
+    answered (others get 400), which keeps a loopback server out of reach of DNS-rebinding pages. The
+    stores are closed when the app shuts down.
     """
     if max_body_bytes < 1 or max_batch < 1:
         raise ValueError(f"max_body_bytes and max_batch must be at least 1 (got {max_body_bytes}, {max_batch})")
@@ -297,6 +303,8 @@ def create_app(
     )
     app.state.newsfold = state
     app.add_middleware(BodyLimitMiddleware, max_body_bytes=max_body_bytes)
+    if allowed_hosts:
+        app.add_middleware(TrustedHostMiddleware, allowed_hosts=list(allowed_hosts))
     environment = jinja2.Environment(
         loader=jinja2.FileSystemLoader(HERE / "templates"),
         autoescape=True,

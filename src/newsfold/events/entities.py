@@ -179,18 +179,22 @@ def extract_mentions(text: str) -> list[Mention]:
             person_cue = cue in _PERSON_CUES
             # Role words and nationality adjectives before a name ("Russian Foreign Minister Sergey
             # Lavrov") are cues, not part of the name; a leading nationality is kept as a place.
-            while len(run) > 1 and (
-                run[0].lower().rstrip(".") in _ROLE_WORDS or run[0].lower() in gazetteer
+            while (
+                len(run) > 1
+                and " ".join(run).lower() not in gazetteer
+                and (
+                    run[0].lower().rstrip(".") in _ROLE_WORDS
+                    or run[0].lower() in gazetteer
+                    or run[0].lower() in _CONNECTORS
+                )
             ):
                 head = run[0].lower()
                 if head in gazetteer:
                     extra_places.append((gazetteer[head].lower(), run[0], sentence_index))
-                else:
+                elif head not in _CONNECTORS:
                     person_cue = True
                 run = run[1:]
                 initial = False
-            while run and run[0].lower() in _CONNECTORS:
-                run = run[1:]
             # Title-case headlines capitalize common words ("Lavrov's Meeting"): trim words that the
             # text also uses in lower case, unless they name an organization.
             while len(run) > 1 and run[-1] in lowercase_words and run[-1].lower() not in _ORG_WORDS:

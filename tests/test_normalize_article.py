@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsfold.errors import UsageError
 from newsfold.model import Article, RawDocument, Skipped
-from newsfold.normalize import NormalizeOptions, build_article, content_hash, normalize_text
+from newsfold.normalize import NormalizeOptions, build_article, collection_as_of, content_hash, normalize_text
 
 
 def _article(raw: RawDocument) -> Article:
@@ -85,6 +87,19 @@ def test_pass_through_fields() -> None:
     article = _article(raw)
     assert (article.outlet, article.language, article.source) == ("TASS", "en", "dir/a.html")
     assert article.meta == {"url_host": "tass.com"}
+
+
+def test_collection_as_of_uses_only_dates_that_do_not_depend_on_it() -> None:
+    raws = [
+        RawDocument("a.txt", "Talks ended.", published="2019-03-01T10:00:00Z"),
+        RawDocument("b.txt", "Posted: 24.05.2021\n\nTalks ended."),
+        RawDocument("c.txt", "Remarks, Minsk, June 19, 2020\n\nTalks ended."),
+        # Yearless with a weekday: resolved against as_of itself, so it must not count.
+        RawDocument("d.txt", "On Thursday, 26 November, talks ended."),
+        RawDocument("e.txt", "   "),
+    ]
+    assert collection_as_of(raws, NormalizeOptions(as_of=dt.date(2030, 1, 1))) == dt.date(2021, 5, 24)
+    assert collection_as_of([RawDocument("d.txt", "On Thursday, 26 November, talks ended.")]) is None
 
 
 def test_options_are_validated() -> None:

@@ -5,8 +5,9 @@ Only titles and dates are asserted: the article texts belong to their publishers
 Two seeds (000, 003) carry no year anywhere: only a month-day and its weekday. Such a pair recurs
 every 5, 6 or 11 years (19 June was a Friday in 2015, 2020 and 2026), so it resolves to the most recent
 matching year not after ``NormalizeOptions.as_of``. The seeds are a 2020-2024 collection, so the tests
-read them as of the newest publication date in the collection (004's 24 May 2024), as a pipeline
-should for an archive; read as of a day in late 2026 they would resolve to 2026, shown in the last test.
+read them as of the collection's newest own date (``collection_as_of``: 004's 24 May 2024), as a
+pipeline should read an archive; read as of a day after 19 June 2026 (the default, today, when this was
+written) 000 would resolve to 2026, and 003 likewise after 26 November 2026, shown in the last test.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from newsfold.model import Article, RawDocument
-from newsfold.normalize import NormalizeOptions, build_article
+from newsfold.normalize import NormalizeOptions, build_article, collection_as_of
 
 SEEDS = Path(__file__).resolve().parents[1].parent / "shared" / "data" / "seeds"
 
@@ -35,20 +36,23 @@ def _seed_path(prefix: str) -> Path:
 
 def _build(prefix: str, options: NormalizeOptions) -> Article:
     path = _seed_path(prefix)
-    raw = RawDocument(location=str(path), text=path.read_text(encoding="utf-8"), derived_id=path.name)
-    article = build_article(raw, options)
+    article = build_article(_raw(path), options)
     assert isinstance(article, Article), article
     assert article.id == path.name
     assert article.source == str(path)
     return article
 
 
+def _raw(path: Path) -> RawDocument:
+    return RawDocument(location=str(path), text=path.read_text(encoding="utf-8"), derived_id=path.name)
+
+
 @pytest.fixture(scope="module")
 def as_of() -> NormalizeOptions:
-    # 004 has a full publication stamp, so it needs no as_of; its date anchors the collection.
-    newest = _build("004", NormalizeOptions()).published
-    assert newest is not None
-    return NormalizeOptions(as_of=newest.date() if isinstance(newest, dt.datetime) else newest)
+    # Only 001 (a full date in its title) and 004 (a stamp) carry their own year; 004 is the newest.
+    newest = collection_as_of(_raw(path) for path in sorted(SEEDS.glob("*.txt")))
+    assert newest == dt.date(2024, 5, 24)
+    return NormalizeOptions(as_of=newest)
 
 
 def test_000_tass_report(as_of: NormalizeOptions) -> None:

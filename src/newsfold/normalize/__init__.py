@@ -6,6 +6,7 @@ Public API::
     normalize_text(text: str) -> str
     content_hash(normalized_text: str) -> str
     NormalizeOptions(as_of=None, lead_paragraphs=3, ...)
+    collection_as_of(raws: Iterable[RawDocument], options: NormalizeOptions = ...) -> date | None
 
 Text cleanup and furniture removal live in :mod:`~newsfold.normalize.text` and
 :mod:`~newsfold.normalize.furniture`, headline detection in :mod:`~newsfold.normalize.titles`, datelines
@@ -24,8 +25,8 @@ Example::
 
 from __future__ import annotations
 
-from newsfold.normalize.article import build_article
+from newsfold.normalize.article import build_article, collection_as_of
 from newsfold.normalize.options import NormalizeOptions
 from newsfold.normalize.text import content_hash, normalize_text
 
-__all__ = ["NormalizeOptions", "build_article", "content_hash", "normalize_text"]
+__all__ = ["NormalizeOptions", "build_article", "collection_as_of", "content_hash", "normalize_text"]

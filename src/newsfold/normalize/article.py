@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -145,6 +146,33 @@ def build_article(raw: RawDocument, options: NormalizeOptions = DEFAULT_OPTIONS)
     ``raw.location``. Returns ``Skipped(raw.location, "empty document after normalization", "empty")``
     when the text is empty after normalization. Never raises on odd text.
     """
+    return _build_article(raw, options)[0]
+
+
+def collection_as_of(
+    raws: Iterable[RawDocument], options: NormalizeOptions = DEFAULT_OPTIONS
+) -> dt.date | None:
+    """The ``as_of`` date for reading ``raws`` as an archive: the newest publication date among the
+    documents whose date does not depend on ``as_of`` (a stamp, a full date, or a yearless date resolved
+    against one of those). ``None`` when no document has such a date.
+
+    Use it for a two-pass read of a collection whose undated articles should be resolved against the
+    collection's own time span rather than today's date:
+    ``NormalizeOptions(as_of=collection_as_of(raws))``. It normalizes every document once, so it costs
+    as much as a first pass of :func:`build_article`.
+    """
+    newest: dt.date | None = None
+    for raw in raws:
+        article, uses_as_of = _build_article(raw, options)
+        if isinstance(article, Skipped) or uses_as_of or article.published is None:
+            continue
+        day = _as_date(article.published)
+        newest = day if newest is None or day > newest else newest
+    return newest
+
+
+def _build_article(raw: RawDocument, options: NormalizeOptions) -> tuple[Article | Skipped, bool]:
+    """:func:`build_article`, and whether its dates were resolved against ``options.as_of``."""
     paragraphs = normalize_text(raw.text).split("\n\n")
     paragraphs = [p for p in paragraphs if p]
     paragraphs, stamp = _take_stamp_lines(paragraphs, options.lead_paragraphs + 1)
@@ -152,7 +180,7 @@ def build_article(raw: RawDocument, options: NormalizeOptions = DEFAULT_OPTIONS)
     given_title = normalize_inline(raw.title) if raw.title else None
     title, body = _split_title(paragraphs, given_title, options)
     if not body:
-        return Skipped(raw.location, "empty document after normalization", "empty")
+        return Skipped(raw.location, "empty document after normalization", "empty"), False
     text = "\n\n".join(body)
 
     published = parse_published(raw.published)
@@ -201,7 +229,7 @@ def build_article(raw: RawDocument, options: NormalizeOptions = DEFAULT_OPTIONS)
     if published is None:
         published = inferred
 
-    return Article(
+    article = Article(
         id=raw.given_id or raw.derived_id or raw.location,
         content_hash=content_hash(text),
         text=text,
@@ -213,3 +241,4 @@ def build_article(raw: RawDocument, options: NormalizeOptions = DEFAULT_OPTIONS)
         source=raw.location,
         meta=raw.meta,
     )
+    return article, reference.kind == "as_of" and published is not None

@@ -764,3 +764,12 @@ def test_allowed_hosts_refuse_other_host_names(db_path: Path) -> None:
     with TestClient(create_app(db_path, allowed_hosts=["127.0.0.1", "localhost"]), base_url="http://localhost") as local:
         assert local.get("/healthz").status_code == 200
         assert local.get("/healthz", headers={"Host": "attacker.example"}).status_code == 400
+
+
+def test_compare_exact_copies_without_passages_marks_the_whole_text(client: TestClient, db_path: Path) -> None:
+    with Store(db_path) as store:
+        store.put_copy_pairs([CopyPair("mirror-bridge", "nwa-bridge", "exact", 1.0, 1.0, 1.0, ())])
+    page = client.get("/ui/compare", params={"a": "nwa-bridge", "b": "mirror-bridge"}).text
+    assert page.count('<mark class="p0" data-p="0"') == 2
+    assert "100% shared" in page
+    assert "unknown outlet" not in page and "NWA · 2025-03-04 · " in page

@@ -634,9 +634,12 @@ def create_app(
             view = copy_pair_view(store, a, b)
         if view is None:
             raise HTTPException(404, f"no copy pair of {a!r} and {b!r}")
+        text_a, text_b = view["a"]["text"], view["b"]["text"]
         spans_a = [(p["a_start"], p["a_end"], i) for i, p in enumerate(view["passages"])]
         spans_b = [(p["b_start"], p["b_end"], i) for i, p in enumerate(view["passages"])]
-        text_a, text_b = view["a"]["text"], view["b"]["text"]
+        if not spans_a and text_a == text_b:
+            # Exact copies may be stored without passages: the whole text is the one shared passage.
+            spans_a = spans_b = [(0, len(text_a), 0)]
         sides = [
             {"article": view["a"], "segments": split_by_passages(text_a, spans_a),
              "shared": shared_fraction(text_a, spans_a)},

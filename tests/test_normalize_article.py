@@ -61,6 +61,22 @@ def test_question_headline_and_wrapped_headline() -> None:
     assert wrapped.title == "Talks in Minsk end without a deal"
 
 
+def test_title_and_dateline_in_text_without_blank_lines() -> None:
+    text = (
+        "Talks in Minsk end\nA standfirst without a period\nMINSK, June 19. /TASS/. The talks ended.\nMore."
+    )
+    article = _article(RawDocument("a.txt", text, published="2020-06-19"))
+    assert article.title == "Talks in Minsk end"
+    assert article.text == "A standfirst without a period\nMINSK, June 19. /TASS/. The talks ended.\nMore."
+    assert article.dateline is not None and article.dateline.raw == "MINSK, June 19. /TASS/."
+
+
+def test_title_repeated_at_start_of_body_is_dropped_once() -> None:
+    article = _article(RawDocument("a.txt", "Talks in Minsk end\nTalks in Minsk end\nThe talks went well."))
+    assert article.title == "Talks in Minsk end"
+    assert article.text == "The talks went well."
+
+
 def test_given_title_is_kept_and_its_copy_dropped_from_text() -> None:
     raw = RawDocument("a.txt", "Talks  in MINSK end\n\nThe talks went well.", title=" Talks in Minsk end ")
     article = _article(raw)

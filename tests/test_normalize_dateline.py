@@ -63,6 +63,7 @@ def test_dateline_with_year() -> None:
         "The ministry (TASS) said the talks went well.",
         "Belarus and Russia should talk. MINSK, June 19. /TASS/. Later text.",
         "A FIRE - broke out overnight.",
+        "Bayerischer Rundfunk (BR): Die Staatsregierung plant ...",
     ],
 )
 def test_not_datelines(paragraph: str) -> None:

@@ -41,6 +41,9 @@ logger = logging.getLogger(__name__)
 
 DEFAULT_OPTIONS = NormalizeOptions()
 
+_LEAD_PARAGRAPH_CHARS = 1500
+"""How much of each lead paragraph is searched for dates (a long news paragraph is ~1,000 characters)."""
+
 # Labels of stamp lines that give the first publication, preferred over "updated"/"modified".
 _PUBLISHED_LABELS = frozenset({"", "posted", "published", "first published", "date"})
 
@@ -80,30 +83,61 @@ def _looks_like_dateline_only(paragraph: str) -> bool:
     return dateline is not None and len(dateline.raw) >= len(paragraph) - 2
 
 
+def _drop_first_line(paragraphs: list[str]) -> list[str]:
+    first, _, rest = paragraphs[0].partition("\n")
+    return ([rest] if rest else []) + paragraphs[1:]
+
+
 def _split_title(
     paragraphs: list[str], given_title: str | None, options: NormalizeOptions
 ) -> tuple[str | None, list[str]]:
+    """The title and the body paragraphs without it.
+
+    A detected title is the first line, plus the lines after it that continue it (start in lowercase:
+    a hard-wrapped headline), when that is headline-shaped and more text follows; a title given by the
+    reader is kept and a copy of it opening the text is dropped. Either way a title repeated at the start
+    of the body (a common extraction artefact) is dropped once.
+    """
+    if not paragraphs:
+        return given_title, paragraphs
     if given_title:
         title = title_from_paragraph(given_title)
-        if paragraphs and same_title(paragraphs[0], title):
-            return title, paragraphs[1:]
-        return title, paragraphs
-    if (
-        len(paragraphs) >= 2
-        and is_headline_like(paragraphs[0], options)
-        and not _looks_like_dateline_only(paragraphs[0])
-    ):
-        return title_from_paragraph(paragraphs[0]), paragraphs[1:]
-    return None, paragraphs
+        if same_title(paragraphs[0], title):
+            body = paragraphs[1:]
+        elif same_title(paragraphs[0].partition("\n")[0], title):
+            body = _drop_first_line(paragraphs)
+        else:
+            return title, paragraphs
+        if body and same_title(body[0].partition("\n")[0], title):
+            body = _drop_first_line(body)
+        return title, body
+    lines = paragraphs[0].split("\n")
+    count = 1
+    while count < min(len(lines), options.max_title_lines) and lines[count][:1].islower():
+        count += 1
+    candidate = "\n".join(lines[:count])
+    body = (["\n".join(lines[count:])] if count < len(lines) else []) + paragraphs[1:]
+    if not body or not is_headline_like(candidate, options) or _looks_like_dateline_only(candidate):
+        return None, paragraphs
+    title = title_from_paragraph(candidate)
+    if same_title(body[0].partition("\n")[0], title):
+        body = _drop_first_line(body)
+        if not body:
+            return None, paragraphs
+    return title, body
 
 
-def _find_body_dateline(lead: list[str], options: NormalizeOptions) -> tuple[DatelineMatch, str] | None:
-    """The dateline opening the first body paragraph, skipping headline-shaped standfirsts before it."""
-    for paragraph in lead:
-        dateline = parse_dateline(paragraph)
+def _find_body_dateline(lead_lines: list[str], options: NormalizeOptions) -> tuple[DatelineMatch, str] | None:
+    """The dateline opening the first body paragraph, skipping headline-shaped standfirsts before it.
+
+    Works on lines rather than paragraphs so that texts whose paragraphs are separated by single line
+    breaks (common in extracted text) are read the same way.
+    """
+    for line in lead_lines:
+        dateline = parse_dateline(line)
         if dateline is not None:
-            return dateline, paragraph
-        if not is_headline_like(paragraph, options):
+            return dateline, line
+        if not is_headline_like(line, options):
             return None
     return None
 
@@ -189,8 +223,11 @@ def _build_article(raw: RawDocument, options: NormalizeOptions) -> tuple[Article
     if published is None:
         published = stamp
 
-    lead = body[: options.lead_paragraphs]
-    found_dateline = _find_body_dateline(lead, options)
+    # The lead, where news puts its dateline and the dates of the event: the first paragraphs, each
+    # capped so that a text without paragraph breaks is not searched whole.
+    lead = [paragraph[:_LEAD_PARAGRAPH_CHARS] for paragraph in body[: options.lead_paragraphs]]
+    lead_lines = [line for paragraph in lead for line in paragraph.split("\n")][: options.lead_paragraphs]
+    found_dateline = _find_body_dateline(lead_lines, options)
     title_dateline = parse_title_dateline(title) if title else None
     # Date mentions are only needed when there is no publication date to go by (and cost a regex pass).
     title_mentions: list[DateMention] = []

@@ -111,8 +111,9 @@ def parse_dateline(paragraph: str) -> DatelineMatch | None:
     if m and _region_ok(m):
         place = m["place"]
         # A capitalized (not all-caps) word before "(Agency)" is a place only with a date or a dash after
-        # it: "Moscow (Reuters) -", "Minsk, June 19 (BelTA)", but not "Lukashenko (BelTA) said".
-        followed_by_dash = m.group(0).rstrip()[-1] in "-–—:"
+        # it: "Moscow (Reuters) -", "Minsk, June 19 (BelTA)", but not "Lukashenko (BelTA) said" nor
+        # "Bayerischer Rundfunk (BR):".
+        followed_by_dash = m.group(0).rstrip()[-1] in "-–—"
         if _is_caps_place(place) or ((m["date"] or followed_by_dash) and _is_capitalized_place(place)):
             return DatelineMatch(m.group(0).rstrip(), place, m["agency"].strip(), _date_of(m))
     m = _DASH_RE.match(head)

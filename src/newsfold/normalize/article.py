@@ -6,9 +6,10 @@ The steps, in order (each is a pure function of the text and the options):
 2. Date stamp lines near the top (``"Posted: 24.05.2024 19:54:00"``) are taken as the publication date
    when the reader gave none, and dropped from the text either way.
 3. The title: ``raw.title`` when given (and a copy of it opening the text is dropped), else the first
-   paragraph when it looks like a headline and more text follows (:mod:`newsfold.normalize.titles`).
-4. The dateline at the start of the first body paragraph (a headline-shaped standfirst before it is
-   skipped), or else a place and date closing the title (:mod:`newsfold.normalize.datelines`).
+   line (with its lowercase continuation lines) when it looks like a headline and more text follows
+   (:mod:`newsfold.normalize.titles`).
+4. The dateline at the start of the first body paragraph (headline-shaped standfirst lines before it
+   are skipped), or else a place and date closing the title (:mod:`newsfold.normalize.datelines`).
 5. Dates (:mod:`newsfold.normalize.dates`): the reference date is the publication date if any, else the
    first full date in the title or lead, else ``options.as_of`` (today by default). A yearless dateline
    or lead date is resolved against it; without a publication date, the first resolved date of the

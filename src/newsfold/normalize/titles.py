@@ -1,9 +1,9 @@
 """Headline detection in plain text.
 
-Plain-text articles often start with their headline as a paragraph of its own. A paragraph looks like a
-headline when it is short, has no final period (nor colon, semicolon or comma) and starts with a
-capital, digit or quote; :func:`detect_title` takes the first paragraph as the title when it looks like
-one and something follows it.
+Plain-text articles often start with their headline on a line of its own. A line (or a hard-wrapped
+headline of a few lines) looks like a headline when it is short, has no final period (nor colon,
+semicolon or comma) and starts with a capital, digit or quote. :func:`is_headline_like` is the shape
+test; :mod:`newsfold.normalize.article` applies it to the first line of the text.
 """
 
 from __future__ import annotations

@@ -173,7 +173,7 @@ def build_article(raw: RawDocument, options: NormalizeOptions = DEFAULT_OPTIONS)
     """Normalize one reader record into an :class:`Article`, or :class:`Skipped` when no text is left.
 
     ``id`` is ``raw.given_id``, else ``raw.derived_id``, else ``raw.location``. ``text`` is
-    :func:`normalize_text` of ``raw.text`` without the title paragraph (when the title came from the
+    :func:`normalize_text` of ``raw.text`` without the title line(s) (when the title came from the
     text, or repeats ``raw.title``) and without date-stamp lines at the top; ``content_hash`` is
     :func:`content_hash` of that text. ``title``, ``dateline`` and ``published`` are found as described
     in this module's docstring; ``published`` is ``raw.published`` when that parses, and a naive stamp

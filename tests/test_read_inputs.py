@@ -235,3 +235,26 @@ def test_order_does_not_depend_on_creation_order(
         return [item.derived_id for item in iter_raw([root]) if isinstance(item, RawDocument)]
 
     assert ids(first) == ids(second) == sorted(f"{name}.txt" for name in files)
+
+
+def test_a_registered_reader_reads_its_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from newsfold.read import registry
+    from newsfold.read.text import read_text
+
+    monkeypatch.setattr(registry, "_FORMATS", dict(registry._FORMATS))
+    registry.register_format(".md", read_text)
+    write(tmp_path / "notes.md", "# Notes\n\nMarkdown read as text.")
+
+    (document,) = iter_raw([tmp_path])
+
+    assert isinstance(document, RawDocument)
+    assert document.derived_id == "notes.md"
+    assert find_format("notes.md.gz") is not None
+
+
+def test_register_format_wants_a_dotted_suffix() -> None:
+    from newsfold.read import register_format
+    from newsfold.read.text import read_text
+
+    with pytest.raises(UsageError, match="starts with a dot"):
+        register_format("md", read_text)

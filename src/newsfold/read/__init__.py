@@ -2,6 +2,7 @@
 
 One function does it all::
 
+    from newsfold.model import Skipped
     from newsfold.read import ReadOptions, iter_raw
 
     for item in iter_raw(["corpus/", "extra/*.jsonl.gz"], ReadOptions(text_field="body")):

@@ -86,8 +86,9 @@ def html_to_document(
 ) -> RawDocument:
     """Extract the article in ``html``; raises a ``no_text`` problem when there is none.
 
-    ``url`` (where the page was fetched from) helps trafilatura and is the document's ``url`` unless the
-    page names a canonical one. The text starts after the title when its first line repeats the title.
+    ``url`` (where the page was fetched from) helps trafilatura and is the document's ``url``; without
+    it the page's canonical URL is (with it, a different canonical URL goes to ``meta["canonical_url"]``).
+    The text starts after the title when its first line repeats the title.
     """
     if not html.strip():
         raise ReadProblem("empty", "HTML is empty")
@@ -113,6 +114,8 @@ def html_to_document(
     }
     if meta:
         page_meta.update(meta)
+    if url and extracted.url and extracted.url != url:
+        page_meta["canonical_url"] = extracted.url
     return RawDocument(
         location=location,
         text=text,
@@ -121,7 +124,7 @@ def html_to_document(
         published=_as_date(extracted.date),
         outlet=(extracted.sitename or "").strip() or None,
         language=_html_language(html) or extracted.language,
-        url=extracted.url or url,
+        url=url or extracted.url,
         meta=page_meta,
     )
 

@@ -12,6 +12,7 @@ import logging
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
+from newsfold.errors import UsageError
 from newsfold.model import RawDocument, Skipped
 from newsfold.read._records import skipped
 from newsfold.read._sources import SourceFile
@@ -46,7 +47,7 @@ def register_format(suffix: str, read: Reader, *, gzip_ok: bool = True) -> None:
     with ``read``, replacing any reader registered for it before. With ``gzip_ok``, ``suffix + ".gz"``
     is read by it too."""
     if not suffix.startswith(".") or len(suffix) < 2:
-        raise ValueError(f"a suffix starts with a dot, like '.jsonl'; got {suffix!r}")
+        raise UsageError(f"a suffix starts with a dot, like '.jsonl'; got {suffix!r}")
     _FORMATS[suffix.lower()] = Format(suffix.lower(), read, gzip_ok)
 
 

@@ -200,7 +200,7 @@ def card_summary(card: Mapping[str, Any]) -> dict[str, Any]:
     }
 
 
-def _all_events(store: Store, page: int = 500) -> Iterator[dict[str, Any]]:
+def _all_events(store: Store, page: int = 5000) -> Iterator[dict[str, Any]]:
     offset = 0
     while True:
         rows = store.list_events(limit=page, offset=offset)

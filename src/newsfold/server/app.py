@@ -549,7 +549,12 @@ def create_app(
                           quote(view["id"], safe=""), "events": view["events"], "start": view["start"],
                           "end": view["end"]})
         lanes.sort(key=lambda lane: (lane["start"] is None, lane["start"] or "", lane["id"]))
-        loose = [e for e in filter_events(store, limit=MAX_PAGE)["items"] if e["id"] not in in_stories]
+        # A bounded page of events, not a scan of all of them: the home page must stay fast on big stores.
+        rows = store.list_events(limit=MAX_PAGE)
+        linked = store.story_of_events([r["id"] for r in rows])
+        loose = [{"id": r["id"], "size": r["size"], **card_summary(r["card"])} for r in rows
+                 if r["id"] not in in_stories and r["id"] not in linked]
+        loose.sort(key=lambda e: (e["start"] is None, e["start"] or "", e["id"]))
         for event in loose:
             event["href"] = "/ui/events/" + quote(event["id"], safe="")
         if loose:

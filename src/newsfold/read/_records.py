@@ -29,11 +29,28 @@ _EPOCH_SECONDS_MIN = 0
 _EPOCH_SECONDS_MAX = 4_102_444_800  # 2100-01-01
 
 
+MAX_REASON_CHARS = 300
+
+
 def skipped(source: SourceFile, position: str | None, kind: str, reason: str) -> Skipped:
-    """A ``Skipped`` whose location is ``/abs/path[:position]`` and whose reason names file and position."""
+    """A ``Skipped`` whose location is ``/abs/path[:position]`` and whose reason names file and position.
+
+    The reason is made one printable line of at most :data:`MAX_REASON_CHARS` characters: library error
+    messages can quote raw bytes of the damaged input.
+    """
+    reason = one_line(reason)
     if position is None:
         return Skipped(source.location, f"{source.name}: {reason}", kind)
     return Skipped(f"{source.location}:{position}", f"{source.name} {position}: {reason}", kind)
+
+
+def one_line(text: str, limit: int = MAX_REASON_CHARS) -> str:
+    """``text`` with control and other unprintable characters as spaces, runs of spaces as one, and
+    cut to ``limit`` characters (ending in an ellipsis when cut)."""
+    if not text.isprintable():
+        text = "".join(character if character.isprintable() else " " for character in text)
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def find_field(record: Mapping[str, Any], explicit: str | None, candidates: tuple[str, ...]) -> str | None:

@@ -32,6 +32,21 @@ _WINDOWS_1252_LABELS = frozenset({"ascii", "latin-1", "iso8859-1", "cp1252"})
 _META_FIELDS = ("author", "description", "hostname", "categories", "tags", "pagetype")
 
 
+class _DemoteToDebug(logging.Filter):
+    """trafilatura logs ERROR for pages it finds nothing in ("empty HTML tree"); here such a page is a
+    ``Skipped`` with its reason, so the log record is demoted to DEBUG instead of looking like a failure."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno > logging.DEBUG:
+            record.levelno, record.levelname = logging.DEBUG, "DEBUG"
+        return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+_DEMOTE = _DemoteToDebug()
+for _name in ("trafilatura.core", "trafilatura.utils", "trafilatura.main_extractor", "trafilatura.external"):
+    logging.getLogger(_name).addFilter(_DEMOTE)
+
+
 def decode_html(data: bytes, declared_charset: str | None = None) -> str:
     """Decode HTML bytes: a byte-order mark first, else ``declared_charset`` (from an HTTP header), else a
     ``<meta charset>`` in the first 4 KB, else strict UTF-8.

@@ -195,12 +195,16 @@ def populate_demo_store(store: Store) -> dict[str, Any]:
     store.put_events(
         [
             ("ev-bridge-opens", {
+                "event_id": "ev-bridge-opens",
                 "headline": "Harbour Bridge reopens in Portmere after three years",
-                "when": {"start": "2025-03-04", "end": "2025-03-04"},
+                "headline_article": "nwa-bridge",
+                "when": "2025-03-04",
                 "where": ["Portmere", "Eastgate"],
                 "who": ["Irena Hollis", "Tomas Brandt", "Meridian Steelworks"],
-                "sources": [{"article_id": "gazette-bridge",
-                             "adds": ["Eastgate shopkeepers lost half their customers to the ring road."]}],
+                "sources": ["NWA", "Portmere Gazette", "Portmere Lantern", "Regional Digest", "Valdoria Mirror"],
+                "members": ["digest-bridge", "gazette-bridge", "lantern-bridge", "mirror-bridge", "nwa-bridge"],
+                "unique": [{"article_id": "gazette-bridge", "source": "Portmere Gazette",
+                            "sentences": ["Eastgate shopkeepers lost half their customers to the ring road."]}],
             }),
             ("ev-bridge-traffic", {"headline": "Bridge traffic doubles", "when": "2025-04-10",
                                    "where": ["Portmere"], "who": ["Irena Hollis"]}),

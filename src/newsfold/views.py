@@ -336,8 +336,16 @@ def event_card_view(store: Store, event_id: str) -> dict[str, Any] | None:
 
 
 def _card_adds(card: Mapping[str, Any]) -> dict[str, list[str]]:
-    """``{article_id: [what it adds]}`` from a card's ``sources`` list or ``adds`` mapping."""
+    """``{article_id: [what it adds]}`` from a card's ``unique`` list (``[{"article_id", "sentences"}]``,
+    as :class:`newsfold.events.cards.EventCard` writes it), ``sources`` list of such objects with
+    ``adds``, or ``adds`` mapping."""
     found: dict[str, list[str]] = {}
+    unique = card.get("unique")
+    if isinstance(unique, list):
+        for entry in unique:
+            if isinstance(entry, Mapping) and entry.get("article_id") is not None:
+                value = entry.get("sentences") or []
+                found[str(entry["article_id"])] = [str(v) for v in value] if isinstance(value, list) else [str(value)]
     adds = card.get("adds")
     if isinstance(adds, Mapping):
         for key, value in adds.items():

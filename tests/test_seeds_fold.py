@@ -54,3 +54,20 @@ def test_byte_identical_copy_of_a_seed_joins_its_copy_group(seeds_dir: Path, tmp
     assert group is not None
     roles = {m.article_id: m.role for m in group.members}
     assert roles["mirror-of-000.txt"] == "duplicate" and roles[SEED_000] == "canonical"
+
+
+def test_yearless_dates_are_resolved_again_against_the_collection(seeds_dir: Path, tmp_path: Path) -> None:
+    db = tmp_path / "seeds.db"
+    runner = CliRunner()
+    runner.invoke(cli, ["fold", str(seeds_dir / SEED_000), "--db", str(db), "--stages", "copies", "-q"])
+    with Store(db) as store:
+        alone = store.get_article(SEED_000)
+    assert alone is not None and alone.year_inferred
+    result = runner.invoke(
+        cli, ["fold", str(seeds_dir / SEED_004), "--db", str(db), "--stages", "copies", "--json"]
+    )
+    assert json.loads(result.stdout)["redated"] in (0, 1)
+    with Store(db) as store:
+        later = store.get_article(SEED_000)
+    assert later is not None and _day(later.published) == dt.date(2020, 6, 19)
+    assert later.dateline is not None and later.dateline.date == dt.date(2020, 6, 19)

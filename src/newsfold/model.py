@@ -61,7 +61,9 @@ class Article:
     (path relative to the input root, plus the record position for multi-record files), so that reading
     the same input again gives the same ids. ``content_hash`` is a stable 16-hex-digit hash of the
     normalized text: two articles with the same ``content_hash`` are exact duplicates. ``source`` is the
-    reader's location (``path`` or ``path:line``).
+    reader's location (``path`` or ``path:line``). ``year_inferred`` is true when the article's dates
+    carried no year and the year was inferred against a reference date (a weekday and month-day are
+    matched to the calendar): such dates are resolved again when the collection's own dates are known.
     """
 
     id: str
@@ -74,6 +76,7 @@ class Article:
     language: str | None = None
     source: str = ""
     meta: Mapping[str, Any] = field(default_factory=dict)
+    year_inferred: bool = False
 
 
 @dataclass(frozen=True, slots=True)

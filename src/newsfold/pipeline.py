@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newsfold.errors import UsageError
-from newsfold.model import Article, Skipped
+from newsfold.model import Article, RawDocument, Skipped
 
 if TYPE_CHECKING:
     from newsfold.read import ReadOptions
@@ -58,6 +58,7 @@ class FoldReport:
     unchanged: int = 0
     skipped: dict[str, int] = field(default_factory=dict)
     stages: list[StageReport] = field(default_factory=list)
+    redated: int = 0
 
     @property
     def skipped_total(self) -> int:
@@ -70,6 +71,7 @@ class FoldReport:
             "unchanged": self.unchanged,
             "skipped": dict(sorted(self.skipped.items())),
             "skipped_total": self.skipped_total,
+            "redated": self.redated,
             "stages": [
                 {"stage": s.stage, "articles_seen": s.articles_seen, **s.counts} for s in self.stages
             ],
@@ -92,6 +94,35 @@ def read_articles(
             yield item
         else:
             yield build_article(item)
+
+
+def resolve_inferred_years(store: Store) -> int:
+    """Resolve again the dates of stored articles that carried no year, against the collection.
+
+    A dateline such as ``MINSK, June 19`` with ``on Friday`` and no year anywhere is first resolved
+    against today's date; calendars repeat (19 June was a Friday in 2020 and in 2026), so once the store
+    holds articles with full dates, the newest of those is the better reference: the collection is read
+    "as of" its own time. Returns how many articles changed date. Runs before the stages, so events and
+    storylines see the resolved dates.
+    """
+    from newsfold.normalize import NormalizeOptions, build_article
+
+    as_of = store.newest_reliable_published()
+    if as_of is None:
+        return 0
+    options = NormalizeOptions(as_of=as_of)
+    changed = 0
+    for article in store.iter_year_inferred():
+        raw = RawDocument(
+            location=article.source, text=article.text, derived_id=article.id, title=article.title
+        )
+        again = build_article(raw, options)
+        if isinstance(again, Skipped):
+            continue
+        if (again.published, again.dateline) != (article.published, article.dateline):
+            store.update_dates(article.id, again.published, again.dateline)
+            changed += 1
+    return changed
 
 
 def make_stages(names: Sequence[str]) -> list[Stage]:
@@ -196,6 +227,7 @@ def fold_records(
     flush()
     if bar is not None:
         bar.close()
+    report.redated = resolve_inferred_years(store)
     for stage in stage_objects:
         report.stages.append(stage.run(store, new_ids))
     return report

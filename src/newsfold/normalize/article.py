@@ -21,7 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Literal
 
 from newsfold.model import Article, Dateline, PublishedDate, RawDocument, Skipped
@@ -179,9 +179,13 @@ def build_article(raw: RawDocument, options: NormalizeOptions = DEFAULT_OPTIONS)
     in this module's docstring; ``published`` is ``raw.published`` when that parses, and a naive stamp
     stays naive. ``outlet``, ``language`` and ``meta`` are passed through, ``source`` is
     ``raw.location``. Returns ``Skipped(raw.location, "empty document after normalization", "empty")``
-    when the text is empty after normalization. Never raises on odd text.
+    when the text is empty after normalization. Never raises on odd text. ``year_inferred`` is set when
+    the dates were resolved against ``options.as_of`` (no year anywhere in the article).
     """
-    return _build_article(raw, options)[0]
+    article, uses_as_of = _build_article(raw, options)
+    if uses_as_of and isinstance(article, Article):
+        return replace(article, year_inferred=True)
+    return article
 
 
 def collection_as_of(

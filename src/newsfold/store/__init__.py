@@ -153,8 +153,8 @@ class Store:
                 dateline = article.dateline
                 self._connection.execute(
                     "INSERT INTO articles (id, content_hash, title, text, published, dateline_place,"
-                    " dateline_agency, dateline_date, dateline_raw, outlet, language, source, meta)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    " dateline_agency, dateline_date, dateline_raw, outlet, language, source, meta, year_inferred)"
+                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                     (
                         article.id,
                         article.content_hash,
@@ -169,6 +169,7 @@ class Store:
                         article.language,
                         article.source,
                         json.dumps(dict(article.meta), ensure_ascii=False, default=str, sort_keys=True),
+                        int(article.year_inferred),
                     ),
                 )
                 result.added.append(article.id)
@@ -176,13 +177,13 @@ class Store:
 
     _ARTICLE_COLUMNS = (
         "id, content_hash, title, text, published, dateline_place, dateline_agency, dateline_date,"
-        " dateline_raw, outlet, language, source, meta"
+        " dateline_raw, outlet, language, source, meta, year_inferred"
     )
 
     @staticmethod
     def _article_from_row(row: Sequence[Any]) -> Article:
         (id_, content_hash, title, text, published, place, agency, dl_date, dl_raw, outlet, language,
-         source, meta) = row
+         source, meta, year_inferred) = row
         dateline = None
         if place is not None or agency is not None or dl_raw is not None:
             dl_value = _date_from_text(dl_date)
@@ -200,7 +201,40 @@ class Store:
             language=language,
             source=source,
             meta=json.loads(meta),
+            year_inferred=bool(year_inferred),
         )
+
+    def newest_reliable_published(self) -> dt.date | None:
+        """The newest publication day among articles whose dates did not need an inferred year."""
+        row = self._connection.execute(
+            "SELECT max(substr(published, 1, 10)) FROM articles WHERE year_inferred = 0 AND published IS NOT NULL"
+        ).fetchone()
+        return None if row[0] is None else dt.date.fromisoformat(row[0])
+
+    def iter_year_inferred(self) -> Iterator[Article]:
+        """The articles whose dates carry an inferred year (see :attr:`Article.year_inferred`)."""
+        rows = self._connection.execute(
+            f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE year_inferred = 1 ORDER BY seq"
+        ).fetchall()
+        for row in rows:
+            yield self._article_from_row(row)
+
+    def update_dates(self, article_id: str, published: dt.date | dt.datetime | None,
+                     dateline: Dateline | None) -> None:
+        """Replace an article's publication date and dateline (after its year was resolved again)."""
+        with self.transaction():
+            self._connection.execute(
+                "UPDATE articles SET published = ?, dateline_place = ?, dateline_agency = ?,"
+                " dateline_date = ?, dateline_raw = ? WHERE id = ?",
+                (
+                    _date_to_text(published),
+                    dateline.place if dateline else None,
+                    dateline.agency if dateline else None,
+                    _date_to_text(dateline.date) if dateline else None,
+                    dateline.raw if dateline else None,
+                    article_id,
+                ),
+            )
 
     def get_article(self, article_id: str) -> Article | None:
         row = self._connection.execute(

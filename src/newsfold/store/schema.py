@@ -116,7 +116,14 @@ CREATE TABLE story_members (
 CREATE INDEX story_members_by_story ON story_members(story_id);
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1,)
+# Version 2: articles whose dates had no year remember it, so the year can be resolved again against
+# the collection's own dates once they are known.
+_V2 = """
+ALTER TABLE articles ADD COLUMN year_inferred INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX articles_by_year_inferred ON articles(year_inferred) WHERE year_inferred = 1;
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2)
 """Migration ``i`` takes the store from version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

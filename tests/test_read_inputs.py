@@ -117,12 +117,22 @@ def test_hidden_files_and_folders_are_left_out(tmp_path: Path) -> None:
     assert not [item for item in items if isinstance(item, Skipped)]
 
 
-def test_a_file_named_twice_is_read_once(tmp_path: Path) -> None:
+def test_a_file_named_twice_is_read_twice_with_the_same_ids(tmp_path: Path) -> None:
     path = write(tmp_path / "story.txt", "A story.")
 
-    items = list(iter_raw([tmp_path, path]))
+    first, second = iter_raw([tmp_path, path])
 
-    assert len(items) == 1
+    assert first == second
+
+
+def test_files_sort_before_a_folder_whose_name_they_extend(tmp_path: Path) -> None:
+    write(tmp_path / "a" / "inner.txt", "In the folder.")
+    write(tmp_path / "a.txt", "Beside it.")
+    write(tmp_path / "a-b.txt", "Dash sorts before dot and slash.")
+
+    ids = [item.derived_id for item in iter_raw([tmp_path]) if isinstance(item, RawDocument)]
+
+    assert ids == ["a-b.txt", "a.txt", "a/inner.txt"] == sorted(ids)
 
 
 def test_symlinked_folder_loop_terminates(tmp_path: Path) -> None:
@@ -212,29 +222,35 @@ def test_read_options_reject_an_empty_field_name() -> None:
         ReadOptions(text_field="")
 
 
-@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+NAME = r"[a-z0-9][a-z0-9._-]{0,6}"
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     names=st.lists(
-        st.from_regex(r"[a-z0-9]{1,8}(/[a-z0-9]{1,8})?", fullmatch=True), min_size=1, max_size=8, unique=True
+        st.from_regex(rf"{NAME}(/{NAME}){{0,2}}", fullmatch=True), min_size=1, max_size=10, unique=True
     ),
     seed=st.randoms(),
 )
-def test_order_does_not_depend_on_creation_order(
+def test_order_is_sorted_paths_whatever_the_creation_order(
     tmp_path_factory: pytest.TempPathFactory, names: list[str], seed: object
 ) -> None:
-    """Two folders holding the same files, created in different orders, read identically."""
-    files = [name for name in names if not any(other.startswith(name + "/") for other in names)]
+    """Two folders holding the same files, created in different orders, read identically: in the order
+    of the relative paths as strings."""
+    paths = [f"{name}.txt" for name in names]
+    folders = {path.rsplit("/", depth)[0] for path in paths for depth in range(1, path.count("/") + 1)}
+    files = [path for path in paths if path not in folders]
     first, second = tmp_path_factory.mktemp("first"), tmp_path_factory.mktemp("second")
     shuffled = list(files)
     seed.shuffle(shuffled)  # type: ignore[attr-defined]
     for root, order in ((first, files), (second, shuffled)):
-        for name in order:
-            write(root / f"{name}.txt", f"Text of {name}.")
+        for path in order:
+            write(root / path, f"Text of {path}.")
 
     def ids(root: Path) -> list[str | None]:
         return [item.derived_id for item in iter_raw([root]) if isinstance(item, RawDocument)]
 
-    assert ids(first) == ids(second) == sorted(f"{name}.txt" for name in files)
+    assert ids(first) == ids(second) == sorted(files)
 
 
 def test_a_registered_reader_reads_its_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

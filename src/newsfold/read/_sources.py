@@ -93,28 +93,19 @@ def _resolve_glob(pattern: str) -> ResolvedInput:
 def iter_source_files(inputs: Sequence[ResolvedInput]) -> Iterator[SourceFile | Skipped]:
     """Yield every file under the inputs, in input order, and sorted by relative path within an input.
 
-    Folders are recursed (symbolic links followed, each real folder visited once). Names starting with
-    ``.`` (``.git``, ``.DS_Store``) are hidden files, not documents, and are left out, as ``ls`` and
-    ``rg`` do. A file reached twice (the same file named by two inputs) is read once. Folders that cannot
-    be listed and things that are not regular files (sockets, pipes, broken links) become
-    :class:`~newsfold.model.Skipped`.
+    Folders are recursed lazily, one listing at a time (symbolic links followed, each real folder visited
+    once per input, so link loops end). Names starting with ``.`` (``.git``, ``.DS_Store``) are hidden
+    files, not documents, and are left out, as ``ls`` and ``rg`` do. Folders that cannot be listed and
+    things that are not regular files (sockets, pipes, broken links) become
+    :class:`~newsfold.model.Skipped`. A file named by two inputs is read twice, with the same ids.
     """
-    seen_files: set[Path] = set()
     for item in inputs:
-        if item.files is None:
-            found = _walk(item.root)
-        else:
-            found = _expand_matches(item)
+        found = _walk(item.root) if item.files is None else _expand_matches(item)
         for relative, path, problem in found:
             if problem is not None:
                 yield problem
-                continue
-            real = path.resolve()
-            if real in seen_files:
-                logger.info("%s was already read through an earlier input; reading it once", path)
-                continue
-            seen_files.add(real)
-            yield SourceFile(path=path, name=relative)
+            else:
+                yield SourceFile(path=path, name=relative)
 
 
 _Found = tuple[str, Path, Skipped | None]
@@ -140,44 +131,65 @@ def _relative_name(path: Path, root: Path) -> str:
 
 
 def _walk(root: Path, prefix: str = "") -> Iterator[_Found]:
-    """All files below ``root`` sorted by their posix path relative to it (deterministic on every OS)."""
-    entries: list[tuple[str, Path]] = []
-    problems: list[Skipped] = []
+    """All files below ``root``, in the order of their posix paths relative to it, streamed.
+
+    Within a folder, entries are sorted by name with a folder's name read as ``name/``; that is exactly
+    the order of the full relative paths as strings (``a.txt`` before ``a/b.txt``, since ``.`` sorts
+    before ``/``), the same on every OS, while only the listings of the folders on the current path are
+    held in memory.
+    """
     visited: set[Path] = set()
-    stack: list[tuple[Path, str]] = [(root, prefix)]
-    while stack:
-        folder, relative_folder = stack.pop()
-        real_folder = folder.resolve()
-        if real_folder in visited:
+    pending: list[Iterator[tuple[str, bool, Path]]] = []
+    first = _list_folder(root, prefix, visited)
+    if isinstance(first, Skipped):
+        yield str(root), root, first
+        return
+    pending.append(iter(first))
+    while pending:
+        entry = next(pending[-1], None)
+        if entry is None:
+            pending.pop()
             continue
-        visited.add(real_folder)
-        try:
-            with os.scandir(folder) as listing:
-                children = sorted(listing, key=lambda entry: entry.name)
-        except OSError as error:
-            problems.append(
-                Skipped(
-                    str(folder),
-                    f"{relative_folder or folder}: cannot list folder ({_why(error)})",
-                    "unreadable",
+        relative, is_dir, path = entry
+        if not is_dir:
+            yield from _check_regular(relative, path)
+            continue
+        listing = _list_folder(path, relative, visited)
+        if isinstance(listing, Skipped):
+            yield relative, path, listing
+        else:
+            pending.append(iter(listing))
+
+
+def _list_folder(
+    folder: Path, relative_folder: str, visited: set[Path]
+) -> list[tuple[str, bool, Path]] | Skipped:
+    """The visible entries of ``folder`` as ``(relative path, is a folder, path)`` in walk order; empty
+    for a real folder already visited (a link loop), a ``Skipped`` when it cannot be listed."""
+    real_folder = folder.resolve()
+    if real_folder in visited:
+        logger.debug("%s: folder already read through another link, passed over", folder)
+        return []
+    visited.add(real_folder)
+    entries: list[tuple[str, str, bool, Path]] = []
+    try:
+        with os.scandir(folder) as listing:
+            for child in listing:
+                if child.name.startswith("."):
+                    continue
+                try:
+                    is_dir = child.is_dir(follow_symlinks=True)
+                except OSError:
+                    is_dir = False
+                relative = f"{relative_folder}/{child.name}" if relative_folder else child.name
+                entries.append(
+                    (child.name + "/" if is_dir else child.name, relative, is_dir, Path(child.path))
                 )
-            )
-            continue
-        for child in children:
-            if child.name.startswith("."):
-                continue
-            relative = f"{relative_folder}/{child.name}" if relative_folder else child.name
-            try:
-                is_dir = child.is_dir(follow_symlinks=True)
-            except OSError:
-                is_dir = False
-            if is_dir:
-                stack.append((Path(child.path), relative))
-            else:
-                entries.append((relative, Path(child.path)))
-    yield from ((problem.location, Path(problem.location), problem) for problem in problems)
-    for relative, path in sorted(entries):
-        yield from _check_regular(relative, path)
+    except OSError as error:
+        reason = f"{relative_folder or folder}: cannot list folder ({_why(error)})"
+        return Skipped(str(folder), reason, "unreadable")
+    entries.sort()
+    return [(relative, is_dir, path) for _, relative, is_dir, path in entries]
 
 
 def _check_regular(relative: str, path: Path) -> Iterator[_Found]:

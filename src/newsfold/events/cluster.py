@@ -189,6 +189,22 @@ class OnlineEventGrouper:
             return True
         return min(abs((when - day).days) for day in profile.days) <= self.options.window_days
 
+    def restore(self, event_id: str, members: Sequence[ArticleFeatures]) -> None:
+        """Re-create a stored event (``event_id`` with ``members``, in order) without scoring anything:
+        how a stage resumes online grouping over a store."""
+        if not members:
+            raise ValueError(f"event {event_id!r} has no members to restore")
+        event = _Event(id=event_id, ordinal=len(self._events), profile=Profile())
+        self._events.append(event)
+        for features in members:
+            if features.article_id in self._article_event:
+                raise ValueError(f"article {features.article_id!r} was already assigned")
+            event.profile.add(features)
+            event.members.append(features.article_id)
+            self._article_event[features.article_id] = event.ordinal
+            self.features[features.article_id] = features
+            self._index.add(event.ordinal, article_keys(features, self.options.index_terms))
+
     def add_article(self, article: Article, copy_group: str | None = None) -> JoinEvidence:
         """Featurize ``article`` (updating the IDF table) and :meth:`add` it."""
         return self.add(article_features(article, self.idf, self.feature_options, copy_group=copy_group))

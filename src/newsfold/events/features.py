@@ -187,7 +187,7 @@ def article_features(
 
     mentions = extract_mentions(article.text if not article.title else f"{article.title}\n\n{article.text}")
     entities = salient_entities(mentions, lead_sentences=options.lead_sentences + 1)
-    name_counts = Counter(f"{m.type[0]}:{m.key}" for m in mentions)
+    name_counts = Counter(f"{m.type}:{m.key}" for m in mentions)
     name_weights = {k: 1.0 + math.log(n) for k, n in name_counts.items()}
     name_norm = math.sqrt(sum(v * v for v in name_weights.values()))
     name_vector = {k: v / name_norm for k, v in name_weights.items()} if name_norm else {}

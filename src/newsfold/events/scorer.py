@@ -35,6 +35,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "place_overlap",
     "persons_missing",
     "person_conflict",
+    "name_mismatch",
     "dates_known",
     "date_gap",
     "same_day",
@@ -53,6 +54,8 @@ FEATURE_NAMES: tuple[str, ...] = (
   ``place_overlap``: overlap coefficient |A∩B| / min(|A|, |B|) of the salient places; each 0 when either
   side has none; ``persons_missing``: 1 when either side names no salient person; ``person_conflict``: both name
   salient people and none is shared (the same kind of event happening to someone else);
+- ``name_mismatch``: the larger, over the two directions, of the share of one side's salient people and
+  other names that the other side never mentions at all (a different opponent, ship or victim);
 - ``dates_known``: 1 when both sides have an event day; ``date_gap``: the smallest distance between
   their days, ``ln(1 + days) / ln(366)`` capped at 1 (0 when unknown); ``same_day``: that distance ≤ 1;
 - ``years_disjoint``: both sides name years in headline and lead, and none in common;
@@ -186,6 +189,13 @@ def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
     persons_a, persons_b = a.salient(a.person_counts), b.salient(b.person_counts)
     orgs_a, orgs_b = a.salient(a.org_counts), b.salient(b.org_counts)
     places_a, places_b = a.salient(a.place_counts), b.salient(b.place_counts)
+    name_mismatch = 0.0
+    if persons_a and persons_b:
+        mentioned_a = {key.split(":", 1)[1] for key in a.name_sum}
+        mentioned_b = {key.split(":", 1)[1] for key in b.name_sum}
+        name_mismatch = max(
+            len(persons_a - mentioned_b) / len(persons_a), len(persons_b - mentioned_a) / len(persons_b)
+        )
     dates_known = bool(a.days and b.days)
     gap_feature = 0.0
     same_day = 0.0
@@ -208,6 +218,7 @@ def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
         _overlap(places_a, places_b),
         0.0 if persons_a and persons_b else 1.0,
         1.0 if persons_a and persons_b and not persons_a & persons_b else 0.0,
+        name_mismatch,
         1.0 if dates_known else 0.0,
         gap_feature,
         same_day,

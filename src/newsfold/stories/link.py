@@ -32,6 +32,7 @@ class StoryOptions:
     ``place_weight``: weights of name agreement in the score, ≥ 0. ``min_shared_actors``: shared
     salient people/organizations a link needs, ≥ 0. ``subject_only_cosine``: term cosine that links
     without shared actors. ``max_gap_days``: longest gap a link may bridge (``None``: no limit).
+    ``index_terms``: heaviest terms per event used to find candidate earlier events, ≥ 1.
     """
 
     link_threshold: float = 0.45
@@ -40,6 +41,7 @@ class StoryOptions:
     min_shared_actors: int = 1
     subject_only_cosine: float = 0.5
     max_gap_days: int | None = None
+    index_terms: int = 10
 
     def __post_init__(self) -> None:
         if self.link_threshold <= 0 or self.actor_weight < 0 or self.place_weight < 0:
@@ -140,6 +142,12 @@ def _accepts(link: StoryLink, options: StoryOptions) -> bool:
     return len(link.shared_actors) >= options.min_shared_actors or link.term_cosine >= options.subject_only_cosine
 
 
+def _story_keys(profile: Profile, index_terms: int) -> set[str]:
+    actors = profile.salient(profile.person_counts) | profile.salient(profile.org_counts)
+    top = sorted(profile.term_sum.items(), key=lambda kv: (-kv[1], kv[0]))[:index_terms]
+    return {f"a:{actor}" for actor in actors} | {f"t:{term}" for term, _ in top}
+
+
 def _first_day(profile: Profile) -> dt.date:
     return min(profile.days) if profile.days else dt.date.max
 
@@ -149,16 +157,27 @@ def link_storylines(
 ) -> StoryGrouping:
     """Storylines over ``events`` (event id → its members' features).
 
-    Quadratic in the number of events (each is compared with every earlier one); the stage calls it per
-    batch with candidate events only. The result does not depend on the mapping's order.
+    Each event is compared only with earlier events sharing a salient actor or one of its
+    ``index_terms`` heaviest terms (an inverted index), so the cost grows with the size of those
+    postings, not with the square of the number of events. The result does not depend on the mapping's
+    order.
     """
     options = options or StoryOptions()
     profiles = {event_id: event_profile(members) for event_id, members in events.items()}
     ordered = sorted(profiles, key=lambda e: (_first_day(profiles[e]), e))
+    position_of = {event_id: i for i, event_id in enumerate(ordered)}
+    postings: dict[str, list[str]] = {}
     parent: dict[str, StoryLink] = {}
-    for position, later_id in enumerate(ordered):
+    for later_id in ordered:
+        profile = profiles[later_id]
+        keys = _story_keys(profile, options.index_terms)
+        candidates: set[str] = set()
+        for key in keys:
+            candidates.update(postings.get(key, ()))
+        for key in keys:
+            postings.setdefault(key, []).append(later_id)
         best: StoryLink | None = None
-        for earlier_id in ordered[:position]:
+        for earlier_id in sorted(candidates, key=position_of.__getitem__):
             link = score_link(earlier_id, profiles[earlier_id], later_id, profiles[later_id], options)
             if _accepts(link, options) and (best is None or link.score > best.score):
                 best = link

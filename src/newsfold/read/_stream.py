@@ -13,9 +13,8 @@ import os
 import zlib
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Protocol, cast
+from typing import IO, NamedTuple, Protocol, cast
 
 CHUNK_SIZE = 1 << 20
 SNIFF_SIZE = 8192
@@ -159,9 +158,8 @@ def decode_document(data: bytes) -> str:
     return decode_utf8(data)
 
 
-@dataclass(frozen=True, slots=True)
-class Line:
-    """One line of a line-based file.
+class Line(NamedTuple):
+    """One line of a line-based file (a named tuple: one is made per record, so it must be cheap).
 
     ``number`` is 1-based, ``offset`` the byte offset of its first byte in the (decompressed) stream,
     ``size`` its length in bytes without the line break, and ``data`` its bytes without the ``\\n`` (a

@@ -36,9 +36,8 @@ class RawDocument:
 
     ``location`` names where it came from precisely enough to find it again: the file path (or URL) and,
     for files holding many records, the record position (``path:line``). ``given_id`` is the caller's own
-    id when the input carried one. ``html`` is set when ``text`` was extracted from HTML, for readers that
-    need the markup again (dates in meta tags). ``published`` may be a date, a timezone-aware datetime or
-    a string still to be parsed.
+    id when the input carried one, ``derived_id`` the id made from where the record came from.
+    ``published`` may be a date, a timezone-aware datetime or a string still to be parsed.
     """
 
     location: str

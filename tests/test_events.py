@@ -117,3 +117,11 @@ def test_unrelated_articles_stay_apart_and_empty_input_is_fine() -> None:
                 text="The European Central Bank raised interest rates by a quarter point in Frankfurt.")
     assert len(group_events([a, b]).events) == 2
     assert group_events([]).events == {}
+
+
+def test_the_example_in_docs_events_runs(capsys: pytest.CaptureFixture[str]) -> None:
+    doc = Path(__file__).resolve().parents[1] / "docs" / "events.md"
+    text = doc.read_text(encoding="utf-8")
+    code = text.split("```python\n", 1)[1].split("```", 1)[0]
+    exec(compile(code, str(doc), "exec"), {})
+    assert "storylines" in capsys.readouterr().out

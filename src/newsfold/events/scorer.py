@@ -43,6 +43,7 @@ FEATURE_NAMES: tuple[str, ...] = (
     "dateline_same",
     "dateline_differs",
     "copy_evidence",
+    "short_text",
 )
 """The pair features, in the order of the scorer's weights:
 
@@ -60,10 +61,13 @@ FEATURE_NAMES: tuple[str, ...] = (
   their days, ``ln(1 + days) / ln(366)`` capped at 1 (0 when unknown); ``same_day``: that distance ≤ 1;
 - ``years_disjoint``: both sides name years in headline and lead, and none in common;
 - ``dateline_same`` / ``dateline_differs``: both have dateline places, shared / none shared;
-- ``copy_evidence``: a member of each side is in the same copy group.
+- ``copy_evidence``: a member of each side is in the same copy group;
+- ``short_text``: one side is headline-sized (its longest member has fewer than
+  :data:`SHORT_TEXT_TERMS` terms), where cosines run lower for the same event.
 """
 
 WEIGHTS_FILE = "scorer_weights.json"
+SHORT_TEXT_TERMS = 25
 MAX_COMPARED_MEMBERS = 8
 
 
@@ -208,6 +212,7 @@ def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
     dateline_same = 1.0 if both_datelines and a.dateline_places & b.dateline_places else 0.0
     dateline_differs = 1.0 if both_datelines and not dateline_same else 0.0
     copy_evidence = 1.0 if a.copy_groups & b.copy_groups else 0.0
+    shortest = min(max((x.term_count for x in a.recent), default=0), max((y.term_count for y in b.recent), default=0))
     return (
         term_cosine,
         term_max,
@@ -226,6 +231,7 @@ def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
         dateline_same,
         dateline_differs,
         copy_evidence,
+        1.0 if shortest < SHORT_TEXT_TERMS else 0.0,
     )
 
 
@@ -251,6 +257,8 @@ class LogisticScorer:
         self.merge_threshold = merge_threshold
         self.coef_: tuple[float, ...] = tuple(0.0 for _ in self.feature_names)
         self.intercept_: float = 0.0
+        self.similarity_coef_: tuple[float, ...] = tuple(0.0 for _ in self.feature_names)
+        self.similarity_intercept_: float = 0.0
         self.notes_: dict[str, object] = {}
 
     def fit(
@@ -284,6 +292,26 @@ class LogisticScorer:
         self.intercept_ = float(theta[-1])
         return self
 
+    def fit_similarity(self, features: np.ndarray, similarity: np.ndarray, l2: float = 0.1) -> LogisticScorer:
+        """Fit the graded-similarity head: ridge regression of a similarity in [0, 1] (for SemEval-2022
+        Task 8, ``(4 − Overall) / 3``) on the same features. Independent of :meth:`fit`."""
+        if l2 < 0:
+            raise ValueError("l2 must be ≥ 0")
+        x = np.asarray(features, dtype=np.float64)
+        y = np.asarray(similarity, dtype=np.float64)
+        design = np.hstack([x, np.ones((x.shape[0], 1))])
+        penalty = np.full(design.shape[1], l2)
+        penalty[-1] = 0.0
+        theta = np.linalg.solve(design.T @ design + np.diag(penalty + 1e-9), design.T @ y)
+        self.similarity_coef_ = tuple(float(v) for v in theta[:-1])
+        self.similarity_intercept_ = float(theta[-1])
+        return self
+
+    def similarity(self, values: Sequence[float]) -> float:
+        """Graded similarity of a pair in [0, 1] (1: same story), from the ridge head."""
+        raw = self.similarity_intercept_ + sum(c * v for c, v in zip(self.similarity_coef_, values, strict=True))
+        return min(1.0, max(0.0, raw))
+
     def decision(self, values: Sequence[float]) -> float:
         """The logit ``w·x + b``."""
         return self.intercept_ + sum(c * v for c, v in zip(self.coef_, values, strict=True))
@@ -311,6 +339,10 @@ class LogisticScorer:
             "l2": self.l2,
             "join_threshold": self.join_threshold,
             "merge_threshold": self.merge_threshold,
+            "similarity": {
+                "coef": dict(zip(self.feature_names, self.similarity_coef_, strict=True)),
+                "intercept": self.similarity_intercept_,
+            },
             "notes": self.notes_,
         }
 
@@ -331,6 +363,10 @@ class LogisticScorer:
         coef = data["coef"]
         scorer.coef_ = tuple(float(coef[n]) for n in names)  # type: ignore[index]
         scorer.intercept_ = float(data["intercept"])  # type: ignore[arg-type]
+        similarity = data.get("similarity")
+        if isinstance(similarity, Mapping):
+            scorer.similarity_coef_ = tuple(float(similarity["coef"][n]) for n in names)
+            scorer.similarity_intercept_ = float(similarity["intercept"])
         scorer.notes_ = dict(data.get("notes", {}))  # type: ignore[call-overload]
         return scorer
 

@@ -1,0 +1,971 @@
+"""The Spark engine: the copies level of folding on Apache Spark, with the local engine's results.
+
+:func:`fold_spark` reads inputs, finds copy pairs and copy groups, and writes Parquet datasets with the
+schemas of the local exports (:mod:`newsfold.export`): ``pairs/`` and ``assignments/`` (plus
+``skipped/`` and ``report.json``). On the same inputs and options the results equal the local engine's
+(``newsfold fold`` then ``newsfold export``): the same pairs with the same kinds, similarities and
+passages, the same groups, canonical members and roles. ``tests/test_spark_engine.py`` checks it.
+
+The algorithms are the copies package's own functions, called on batches inside Spark tasks; Spark only
+moves data. The steps, each one materialized (so its time and shuffle volume can be measured):
+
+1. ``read``: the input files are listed on the driver (:mod:`newsfold.read`'s resolution, so folders,
+   globs and hidden files behave as locally) and each file is read by its reader and normalized by
+   :func:`~newsfold.normalize.build_article` in a task of its own: any format the readers take works,
+   and ids, texts and dates are exactly the local ones. A corpus in one huge file is read by one task;
+   shard it (``benchmarks/scale.py`` writes shards).
+2. ``dedupe``: an id seen again keeps its first reading (input order), as the store does: the same text
+   again is ``unchanged``, another text is skipped as ``id_conflict``.
+3. ``sketch``: per distinct text (``content_hash``), shingles, one-permutation MinHash, LSH band keys,
+   winnowing anchors and the whole-text span, by ``mapInArrow`` over batches of ``batch_size`` texts.
+4. ``candidates``: band keys and anchors exploded and self-joined by key (the LSH shuffle). Two texts are
+   candidates when they share a band key, or share at least ``min_shared_anchors`` anchors each held by
+   at most ``max_anchor_df`` texts (document frequency over the whole corpus).
+5. ``verify``: each candidate pair is joined with both texts and verified on the real shingle sets
+   (:func:`~newsfold.copies.containment.exact_similarity`), with shared passages.
+6. ``components``: the connected components of the verified pairs between distinct texts (links below
+   ``split_below`` left out), by the large-star/small-star algorithm (Kiveris, Lattanzi, Mirrokni,
+   Rastogi and Vassilvitskii, "Connected Components in MapReduce and Beyond", SoCC 2014) on DataFrames:
+   O(log^2 n) rounds of joins, no graph library.
+7. ``groups``: text pairs are expanded to article pairs (exact pairs between articles of one text),
+   and each component's members and pairs are given to :func:`~newsfold.copies.build_groups`, which
+   picks the canonical member, the roles and the group id as it does locally.
+8. ``write``: Parquet outputs.
+
+Requires ``pip install 'pyspark==4.3.0' 'pandas<3'`` and Java 17. In local mode the driver's
+interpreter runs the Python workers (``PYSPARK_PYTHON`` is set to it when unset).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import os
+import shutil
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator, Sequence
+from dataclasses import asdict, dataclass, field, replace
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from newsfold.copies import CopyIndex, CopyOptions, MemberFacts, build_groups, pair_similarity
+from newsfold.copies.passages import DocShingles, whole_text_passage
+from newsfold.copies.shingles import tokenize_batch
+from newsfold.errors import MissingDependency, UsageError
+from newsfold.model import Article, CopyPair, PublishedDate, Skipped
+from newsfold.normalize import NormalizeOptions
+from newsfold.read import ReadOptions
+
+if TYPE_CHECKING:
+    import pyarrow as pa
+    from pyspark.sql import DataFrame, SparkSession
+
+logger = logging.getLogger(__name__)
+
+INSTALL_HINT = "pip install 'newsfold[spark]' (or: pip install 'pyspark==4.3.0' 'pandas<3'; and Java 17)"
+
+STEPS: tuple[str, ...] = ("read", "dedupe", "sketch", "candidates", "verify", "components", "groups", "write")
+"""The engine's steps in order; :attr:`SparkFoldReport.seconds` and ``stage_metrics`` are keyed by them."""
+
+
+@dataclass(frozen=True, slots=True)
+class SparkOptions:
+    """How the Spark engine runs (not what it finds: that is :class:`~newsfold.copies.CopyOptions`).
+
+    ``master``: the Spark master URL (``local[*]``, ``local[2]``, ``spark://host:7077``, ``yarn``); used
+    only when :func:`fold_spark` creates the session. ``shuffle_partitions``: partitions of every shuffle
+    (``spark.sql.shuffle.partitions``; adaptive execution coalesces small ones); ``None`` leaves the
+    session's setting. ``driver_memory``: ``spark.driver.memory`` for a session created here (in local
+    mode the driver is the whole cluster). ``ui``: keep the Spark UI on (its REST API is where the
+    per-step shuffle figures of :attr:`SparkFoldReport.stage_metrics` come from). ``config``: any other
+    Spark settings for a session created here.
+    """
+
+    master: str = "local[*]"
+    shuffle_partitions: int | None = None
+    driver_memory: str = "4g"
+    ui: bool = False
+    config: tuple[tuple[str, str], ...] = ()
+
+    def __post_init__(self) -> None:
+        if self.shuffle_partitions is not None and self.shuffle_partitions < 1:
+            raise UsageError(f"shuffle_partitions must be at least 1, got {self.shuffle_partitions}")
+
+
+@dataclass(slots=True)
+class SparkFoldReport:
+    """What :func:`fold_spark` did.
+
+    ``read == stored + unchanged + sum(skipped.values())`` as in :class:`~newsfold.pipeline.FoldReport`.
+    ``texts`` counts distinct texts, ``candidates`` candidate text pairs, ``verified`` text pairs that
+    passed verification, ``pairs`` article pairs written, ``groups`` copy groups and ``grouped`` articles
+    in them. ``seconds`` is the wall time of each step (:data:`STEPS`); ``stage_metrics`` sums Spark's
+    task metrics per step (``shuffle_write_bytes``, ``shuffle_read_bytes``, ``input_bytes``,
+    ``executor_run_ms``, ``tasks``) when the UI was on, else it is empty.
+    """
+
+    read: int = 0
+    stored: int = 0
+    unchanged: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    texts: int = 0
+    candidates: int = 0
+    verified: int = 0
+    pairs: int = 0
+    groups: int = 0
+    grouped: int = 0
+    components_rounds: int = 0
+    seconds: dict[str, float] = field(default_factory=dict)
+    stage_metrics: dict[str, dict[str, int]] = field(default_factory=dict)
+
+    @property
+    def skipped_total(self) -> int:
+        return sum(self.skipped.values())
+
+    def as_dict(self) -> dict[str, Any]:
+        result = asdict(self)
+        result["skipped"] = dict(sorted(self.skipped.items()))
+        result["skipped_total"] = self.skipped_total
+        return result
+
+
+# ------------------------------------------------------------------------------------------ session
+
+
+def require_pyspark() -> None:
+    """Raise :class:`~newsfold.errors.MissingDependency` (with the pip line) when PySpark or Java is
+    missing."""
+    try:
+        import pyspark  # noqa: F401
+    except ImportError as error:
+        raise MissingDependency(f"the Spark engine needs PySpark: {INSTALL_HINT}") from error
+    if shutil.which("java") is None and not os.environ.get("JAVA_HOME"):
+        raise MissingDependency("the Spark engine needs Java 17 (java on PATH or JAVA_HOME set)")
+
+
+def make_session(options: SparkOptions | None = None, app_name: str = "newsfold") -> SparkSession:
+    """A SparkSession for the engine: workers run this interpreter, Arrow is on, logs are quiet.
+
+    ``PYSPARK_PYTHON`` is set to ``sys.executable`` and ``SPARK_LOCAL_IP`` to ``127.0.0.1`` for local
+    masters when they are not set (without the first, workers start the system Python and fail to
+    import pyarrow).
+    """
+    require_pyspark()
+    from pyspark.sql import SparkSession
+
+    options = options if options is not None else SparkOptions()
+    os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
+    os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
+    if options.master.startswith("local"):
+        os.environ.setdefault("SPARK_LOCAL_IP", "127.0.0.1")
+    builder = (
+        SparkSession.builder.master(options.master)
+        .appName(app_name)
+        .config("spark.driver.memory", options.driver_memory)
+        .config("spark.ui.enabled", "true" if options.ui else "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.adaptive.enabled", "true")
+    )
+    if options.shuffle_partitions is not None:
+        builder = builder.config("spark.sql.shuffle.partitions", str(options.shuffle_partitions))
+    for key, value in options.config:
+        builder = builder.config(key, value)
+    session = builder.getOrCreate()
+    session.sparkContext.setLogLevel("ERROR")
+    return session
+
+
+# ------------------------------------------------------------------------------------------ reading
+
+
+@dataclass(frozen=True, slots=True)
+class _Unit:
+    """One input file to read in one task; ``number`` orders units as the local engine reads them."""
+
+    number: int
+    path: str
+    name: str
+
+
+_RECORD_FIELDS = (
+    "pos", "id", "content_hash", "node", "text", "title", "published", "year_inferred", "text_len", "source",
+    "skip_kind", "skip_reason",
+)
+
+
+def _node_of(content_hash: str) -> int:
+    """A text's node id in the Spark graph: its 64-bit content hash as a signed long."""
+    value = int(content_hash, 16) & 0xFFFFFFFFFFFFFFFF
+    return value - (1 << 64) if value >= 1 << 63 else value
+
+
+def encode_published(value: PublishedDate | None) -> str | None:
+    """A publication date as text that :func:`decode_published` turns back into the same value (a date
+    stays a date, a naive datetime naive, an aware one aware with its offset)."""
+    if value is None:
+        return None
+    return value.isoformat()
+
+
+def decode_published(text: str | None) -> PublishedDate | None:
+    """The inverse of :func:`encode_published`."""
+    if text is None:
+        return None
+    if len(text) == 10:
+        return dt.date.fromisoformat(text)
+    return dt.datetime.fromisoformat(text)
+
+
+def _read_units(
+    batches: Iterator[pa.RecordBatch], read_options: ReadOptions, normalize_options: NormalizeOptions
+) -> Iterator[pa.RecordBatch]:
+    """mapInArrow body of the ``read`` step: every unit's records, read and normalized as locally."""
+    import pyarrow as pa
+
+    from newsfold.normalize import build_article
+    from newsfold.read import SourceFile, read_source
+
+    schema = _read_schema_arrow()
+    for batch in batches:
+        numbers = batch.column("number").to_pylist()
+        paths = batch.column("path").to_pylist()
+        names = batch.column("name").to_pylist()
+        for number, path, name in zip(numbers, paths, names, strict=True):
+            rows: dict[str, list[Any]] = {key: [] for key in _RECORD_FIELDS}
+            source = SourceFile(Path(path), name)
+            for seq, item in enumerate(read_source(source, read_options)):
+                built = item if isinstance(item, Skipped) else build_article(item, normalize_options)
+                rows["pos"].append((number << 32) | seq)
+                if isinstance(built, Skipped):
+                    for key in ("id", "content_hash", "node", "text", "title", "published", "year_inferred", "text_len"):
+                        rows[key].append(None)
+                    rows["source"].append(built.location)
+                    rows["skip_kind"].append(built.kind)
+                    rows["skip_reason"].append(built.reason)
+                    continue
+                rows["id"].append(built.id)
+                rows["content_hash"].append(built.content_hash)
+                rows["node"].append(_node_of(built.content_hash))
+                rows["text"].append(built.text)
+                rows["title"].append(built.title)
+                rows["published"].append(encode_published(built.published))
+                rows["year_inferred"].append(built.year_inferred)
+                rows["text_len"].append(len(built.text))
+                rows["source"].append(built.source)
+                rows["skip_kind"].append(None)
+                rows["skip_reason"].append(None)
+                if len(rows["pos"]) >= 1024:
+                    yield pa.RecordBatch.from_pydict(rows, schema=schema)
+                    rows = {key: [] for key in _RECORD_FIELDS}
+            if rows["pos"]:
+                yield pa.RecordBatch.from_pydict(rows, schema=schema)
+
+
+def _read_schema_arrow() -> pa.Schema:
+    import pyarrow as pa
+
+    return pa.schema(
+        [
+            ("pos", pa.int64()), ("id", pa.string()), ("content_hash", pa.string()), ("node", pa.int64()),
+            ("text", pa.string()), ("title", pa.string()), ("published", pa.string()),
+            ("year_inferred", pa.bool_()), ("text_len", pa.int64()),
+            ("source", pa.string()), ("skip_kind", pa.string()), ("skip_reason", pa.string()),
+        ]
+    )
+
+
+_READ_SCHEMA_DDL = (
+    "pos long, id string, content_hash string, node long, text string, title string, published string, "
+    "year_inferred boolean, text_len long, source string, skip_kind string, skip_reason string"
+)
+
+
+def redate(
+    article_id: str, text: str, title: str | None, source: str, as_of: dt.date
+) -> tuple[bool, PublishedDate | None]:
+    """The publication date of a stored article whose year was inferred, resolved again against the
+    collection's newest reliable day ``as_of``.
+
+    Mirrors :func:`newsfold.pipeline.resolve_inferred_years` for one article (the stored text and title
+    normalized again with ``NormalizeOptions(as_of=as_of)``); returns ``(True, new_date)``, or
+    ``(False, None)`` when normalizing again skips the article and the old date stands.
+    """
+    from newsfold.model import RawDocument
+    from newsfold.normalize import build_article
+
+    again = build_article(
+        RawDocument(location=source, text=text, derived_id=article_id, title=title), NormalizeOptions(as_of=as_of)
+    )
+    return (False, None) if isinstance(again, Skipped) else (True, again.published)
+
+
+def _redate_batches(batches: Iterator[pa.RecordBatch], as_of: dt.date) -> Iterator[pa.RecordBatch]:
+    """mapInArrow body: ``(id, text, title, source, published)`` in, ``(id, published)`` out."""
+    import pyarrow as pa
+
+    for batch in batches:
+        columns = {name: batch.column(name).to_pylist() for name in batch.schema.names}
+        published: list[str | None] = []
+        for article_id, text, title, source, old in zip(
+            columns["id"], columns["text"], columns["title"], columns["source"], columns["published"], strict=True
+        ):
+            resolved, found = redate(article_id, text, title, source, as_of)
+            published.append(encode_published(found) if resolved else old)
+        yield pa.RecordBatch.from_arrays(
+            [pa.array(columns["id"], pa.string()), pa.array(published, pa.string())], names=["id", "published"]
+        )
+
+
+def _plan_units(inputs: Sequence[str | Path]) -> tuple[list[_Unit], list[Skipped]]:
+    """The files to read, in the local engine's order, and what could not be listed."""
+    from newsfold.read._sources import iter_source_files, resolve_inputs
+
+    units: list[_Unit] = []
+    problems: list[Skipped] = []
+    for item in iter_source_files(resolve_inputs(list(inputs))):
+        if isinstance(item, Skipped):
+            problems.append(item)
+        else:
+            units.append(_Unit(len(units) + len(problems), str(item.path), item.name))
+    return units, problems
+
+
+# ------------------------------------------------------------------------------------------ sketching
+
+
+_SKETCH_SCHEMA_DDL = "node long, has_shingles boolean, band_keys array<int>, anchors array<int>"
+
+
+def _text_articles(items: Sequence[tuple[str, str]]) -> list[Article]:
+    """Distinct texts ``(content_hash, text)`` as articles whose id is their content hash, so that a
+    :class:`~newsfold.copies.CopyIndex` over them reports text pairs oriented by content hash."""
+    return [Article(id=content_hash, content_hash=content_hash, text=text) for content_hash, text in items]
+
+
+def sketch_texts(items: Sequence[tuple[str, str]], options: CopyOptions) -> list[tuple[list[int], list[int]]]:
+    """Per distinct text ``(content_hash, text)``: the band keys and anchors (as signed int32) that
+    :class:`~newsfold.copies.CopyIndex` indexes it under, from its :class:`~newsfold.copies.IndexEntry`
+    (both empty for a text without a shingle, which is nobody's copy)."""
+    entries = {
+        entry.article_id: entry
+        for entry in CopyIndex(options).fold(_text_articles(items), passages=False).entries
+    }
+    result: list[tuple[list[int], list[int]]] = []
+    for content_hash, _ in items:
+        entry = entries[content_hash]
+        result.append(
+            (
+                np.frombuffer(entry.band_keys, dtype="<i4").tolist(),
+                np.frombuffer(entry.anchor_keys, dtype="<i4").tolist(),
+            )
+        )
+    return result
+
+
+def _sketch_batches(batches: Iterator[pa.RecordBatch], options: CopyOptions) -> Iterator[pa.RecordBatch]:
+    """mapInArrow body of the ``sketch`` step: ``(node, content_hash, text)`` in, sketches out."""
+    import pyarrow as pa
+
+    for batch in batches:
+        nodes = batch.column("node").to_pylist()
+        items = list(zip(batch.column("content_hash").to_pylist(), batch.column("text").to_pylist(), strict=True))
+        for start in range(0, len(items), options.batch_size):
+            sketches = sketch_texts(items[start : start + options.batch_size], options)
+            yield pa.RecordBatch.from_arrays(
+                [
+                    pa.array(nodes[start : start + options.batch_size], pa.int64()),
+                    pa.array([bool(bands) for bands, _ in sketches], pa.bool_()),
+                    pa.array([bands for bands, _ in sketches], pa.list_(pa.int32())),
+                    pa.array([anchors for _, anchors in sketches], pa.list_(pa.int32())),
+                ],
+                names=["node", "has_shingles", "band_keys", "anchors"],
+            )
+
+
+def whole_text_spans(texts: Sequence[str], options: CopyOptions) -> list[tuple[int, int]]:
+    """Per text, its :func:`~newsfold.copies.passages.whole_text_passage` (the passage of two exact
+    copies) as ``(start, end)``; ``(0, 0)`` for a text without a word."""
+    tokens = tokenize_batch(list(texts), options.seed)
+    spans: list[tuple[int, int]] = []
+    empty_hashes = np.zeros(0, dtype=np.uint64)
+    empty_words = np.zeros(0, dtype=np.int64)
+    for row in range(len(texts)):
+        lo, hi = int(tokens.doc_offsets[row]), int(tokens.doc_offsets[row + 1])
+        found = whole_text_passage(
+            DocShingles(tokens.starts[lo:hi], tokens.ends[lo:hi], empty_hashes, empty_words)
+        )
+        spans.append((found[0].a_start, found[0].a_end) if found else (0, 0))
+    return spans
+
+
+def _span_batches(batches: Iterator[pa.RecordBatch], options: CopyOptions) -> Iterator[pa.RecordBatch]:
+    """mapInArrow body: ``(node, text)`` in, ``(node, span_start, span_end)`` out."""
+    import pyarrow as pa
+
+    for batch in batches:
+        nodes = batch.column("node").to_pylist()
+        texts = batch.column("text").to_pylist()
+        for start in range(0, len(texts), options.batch_size):
+            spans = whole_text_spans(texts[start : start + options.batch_size], options)
+            yield pa.RecordBatch.from_arrays(
+                [
+                    pa.array(nodes[start : start + options.batch_size], pa.int64()),
+                    pa.array([s for s, _ in spans], pa.int64()),
+                    pa.array([e for _, e in spans], pa.int64()),
+                ],
+                names=["node", "span_start", "span_end"],
+            )
+
+
+# ------------------------------------------------------------------------------------------ verifying
+
+
+_VERIFIED_SCHEMA_DDL = (
+    "node_a long, node_b long, kind string, jaccard double, a_in_b double, b_in_a double, "
+    "similarity double, passages array<array<long>>"
+)
+
+_VERIFY_PAIRS_PER_CHUNK = 1024
+
+
+def verify_text_pairs(
+    pairs: Sequence[tuple[str, str, str, str]], options: CopyOptions
+) -> dict[tuple[str, str], CopyPair]:
+    """Verify candidate text pairs ``(hash_a, text_a, hash_b, text_b)`` exactly as the local engine does.
+
+    The texts are folded into a fresh :class:`~newsfold.copies.CopyIndex` (ids are content hashes), which
+    verifies every pair it finds a candidate on the real shingle sets, with passages; its pairs are kept
+    where they are among ``pairs``. Every given pair is among the index's candidates (band keys do not
+    depend on the batch, and an anchor's frequency in a batch is at most its frequency in the corpus), so
+    the result is the verification of exactly ``pairs``. Returned: the pairs that are copies, by
+    ``(smaller hash, larger hash)``, each a :class:`CopyPair` of the two hashes (``id_a < id_b``) with
+    containments and passages in that orientation.
+    """
+    texts: dict[str, str] = {}
+    wanted: set[tuple[str, str]] = set()
+    for hash_a, text_a, hash_b, text_b in pairs:
+        texts.setdefault(hash_a, text_a)
+        texts.setdefault(hash_b, text_b)
+        wanted.add((hash_a, hash_b) if hash_a < hash_b else (hash_b, hash_a))
+    found = CopyIndex(options).add(_text_articles(list(texts.items())), passages=True)
+    return {(p.id_a, p.id_b): p for p in found if (p.id_a, p.id_b) in wanted}
+
+
+def _verify_batches(batches: Iterator[pa.RecordBatch], options: CopyOptions) -> Iterator[pa.RecordBatch]:
+    """mapInArrow body of the ``verify`` step: rows ``(node_a, hash_a, text_a, node_b, hash_b, text_b)``
+    in, verified pairs out, oriented so that ``a`` has the smaller content hash."""
+    import pyarrow as pa
+
+    for batch in batches:
+        columns = {name: batch.column(name).to_pylist() for name in batch.schema.names}
+        rows = list(
+            zip(
+                columns["node_a"], columns["hash_a"], columns["text_a"],
+                columns["node_b"], columns["hash_b"], columns["text_b"], strict=True,
+            )
+        )
+        for start in range(0, len(rows), _VERIFY_PAIRS_PER_CHUNK):
+            chunk = rows[start : start + _VERIFY_PAIRS_PER_CHUNK]
+            node_of = {r[1]: r[0] for r in chunk} | {r[4]: r[3] for r in chunk}
+            verified = verify_text_pairs([(r[1], r[2], r[4], r[5]) for r in chunk], options)
+            if not verified:
+                continue
+            ordered = sorted(verified.values(), key=lambda p: (p.id_a, p.id_b))
+            yield pa.RecordBatch.from_arrays(
+                [
+                    pa.array([node_of[p.id_a] for p in ordered], pa.int64()),
+                    pa.array([node_of[p.id_b] for p in ordered], pa.int64()),
+                    pa.array([p.kind for p in ordered], pa.string()),
+                    pa.array([p.jaccard for p in ordered], pa.float64()),
+                    pa.array([p.containment_a_in_b for p in ordered], pa.float64()),
+                    pa.array([p.containment_b_in_a for p in ordered], pa.float64()),
+                    pa.array([pair_similarity(p) for p in ordered], pa.float64()),
+                    pa.array(
+                        [[[x.a_start, x.a_end, x.b_start, x.b_end] for x in p.passages] for p in ordered],
+                        pa.list_(pa.list_(pa.int64())),
+                    ),
+                ],
+                names=["node_a", "node_b", "kind", "jaccard", "a_in_b", "b_in_a", "similarity", "passages"],
+            )
+
+
+# ------------------------------------------------------------------------------------------ components
+
+
+def connected_components(edges: DataFrame, max_rounds: int = 100) -> tuple[DataFrame, int]:
+    """``(labels, rounds)``: every node of ``edges`` (columns ``src``, ``dst``: longs, undirected) with
+    the smallest node of its component as ``label``, by alternating large-star and small-star rounds
+    (Kiveris et al. 2014) until a round changes nothing; each round is checkpointed locally.
+
+    Raises :class:`RuntimeError` after ``max_rounds`` (the algorithm needs O(log^2 n)).
+    """
+    from pyspark.sql import functions as F
+
+    current = (
+        edges.select(F.least("src", "dst").alias("u"), F.greatest("src", "dst").alias("v"))
+        .where(F.col("u") != F.col("v"))
+        .distinct()
+        .localCheckpoint()
+    )
+    rounds = 0
+    while True:
+        rounds += 1
+        if rounds > max_rounds:
+            raise RuntimeError(f"connected components did not converge in {max_rounds} rounds")
+        # Large-star: each node links its larger neighbours to the smallest node of its neighbourhood.
+        both = current.select(F.col("u").alias("x"), F.col("v").alias("y")).union(
+            current.select(F.col("v").alias("x"), F.col("u").alias("y"))
+        )
+        smallest = both.groupBy("x").agg(F.least(F.min("y"), F.col("x")).alias("m"))
+        large = (
+            both.join(smallest, "x")
+            .where(F.col("y") > F.col("x"))
+            .select(F.col("m").alias("u"), F.col("y").alias("v"))
+            .distinct()
+        )
+        # Small-star: each node links itself and its smaller neighbours to the smallest of them.
+        smallest_below = large.groupBy("v").agg(F.min("u").alias("m"))
+        small = (
+            large.join(smallest_below, "v")
+            .select(F.col("m").alias("a"), F.col("u").alias("b"))
+            .union(smallest_below.select(F.col("m").alias("a"), F.col("v").alias("b")))
+            .where(F.col("a") != F.col("b"))
+            .select(F.least("a", "b").alias("u"), F.greatest("a", "b").alias("v"))
+            .distinct()
+            .localCheckpoint()
+        )
+        size_before, size_after = current.count(), small.count()
+        unchanged = size_before == size_after and small.join(current, ["u", "v"]).count() == size_after
+        current = small
+        if unchanged:
+            break
+    labels = current.select(F.col("v").alias("node"), F.col("u").alias("label")).union(
+        current.select(F.col("u").alias("node"), F.col("u").alias("label"))
+    ).distinct()
+    return labels, rounds
+
+
+# ------------------------------------------------------------------------------------------ grouping
+
+
+_GROUP_SCHEMA_DDL = "id string, copy_group string, copy_role string"
+
+
+def _group_component(members: Any, pairs: Any, options: CopyOptions) -> Any:
+    """cogroup applyInPandas body of the ``groups`` step: one component's members and pairs in, one row
+    per grouped article out (``id, copy_group, copy_role``)."""
+    import pandas as pd
+
+    facts = {
+        row.id: MemberFacts(row.id, row.content_hash, decode_published(row.published), int(row.text_len))
+        for row in members.itertuples(index=False)
+    }
+    copy_pairs = [
+        CopyPair(row.id_a, row.id_b, row.kind, float(row.jaccard), float(row.a_in_b), float(row.b_in_a))
+        for row in pairs.itertuples(index=False)
+    ]
+    groups = build_groups(
+        copy_pairs, facts, containment_threshold=options.containment_threshold, split_below=options.split_below
+    )
+    rows = [(member.article_id, group.id, member.role) for group in groups for member in group.members]
+    return pd.DataFrame(rows, columns=["id", "copy_group", "copy_role"])
+
+
+# ------------------------------------------------------------------------------------------ the engine
+
+
+class _Steps:
+    """Times each step and tags its Spark jobs with the step's name (for the per-step metrics)."""
+
+    def __init__(self, spark: SparkSession, report: SparkFoldReport) -> None:
+        self._spark = spark
+        self._report = report
+        self._name: str | None = None
+        self._started = 0.0
+
+    def start(self, name: str) -> None:
+        self.stop()
+        self._name = name
+        self._started = time.perf_counter()
+        self._spark.sparkContext.setJobGroup(name, f"newsfold {name}")
+        logger.info("spark engine: %s", name)
+
+    def stop(self) -> None:
+        if self._name is not None:
+            self._report.seconds[self._name] = round(time.perf_counter() - self._started, 3)
+            self._name = None
+
+
+def fold_spark(
+    inputs: Sequence[str | Path],
+    out_dir: str | Path,
+    *,
+    master: str = "local[*]",
+    copy_options: CopyOptions | None = None,
+    read_options: ReadOptions | None = None,
+    normalize_options: NormalizeOptions | None = None,
+    spark_options: SparkOptions | None = None,
+    spark: SparkSession | None = None,
+) -> SparkFoldReport:
+    """Fold ``inputs`` (files, folders, globs: as ``newsfold fold``) into copy pairs and groups on Spark
+    and write them under ``out_dir`` (replaced if it exists): ``pairs/`` and ``assignments/`` Parquet
+    datasets with the columns and types of :mod:`newsfold.export` (assignments in input order, with
+    ``event`` and ``story`` null: only the copies level runs on Spark), ``skipped/`` (``location, kind,
+    reason``) and ``report.json`` (:meth:`SparkFoldReport.as_dict`).
+
+    ``master`` picks the cluster when no session is given (``spark_options.master`` is ignored then);
+    ``spark``: an existing session to use (left running). The results equal the local engine's for the
+    same inputs and options (one documented exception: see ``max_anchor_df`` in
+    :mod:`newsfold.copies.index`). ``normalize_options.as_of`` defaults to today on the driver, so every
+    task resolves dates against the same day.
+    """
+    copy_options = copy_options if copy_options is not None else CopyOptions()
+    read_options = read_options if read_options is not None else ReadOptions()
+    normalize_options = normalize_options if normalize_options is not None else NormalizeOptions()
+    if normalize_options.as_of is None:
+        normalize_options = replace(normalize_options, as_of=normalize_options.reference_today())
+    units, listing_problems = _plan_units(inputs)
+    out = Path(out_dir)
+    owns_session = spark is None
+    if spark is None:
+        base = spark_options if spark_options is not None else SparkOptions()
+        spark = make_session(replace(base, master=master))
+    report = SparkFoldReport()
+    steps = _Steps(spark, report)
+    try:
+        _run(spark, units, listing_problems, out, copy_options, read_options, normalize_options, report, steps)
+    finally:
+        steps.stop()
+        report.stage_metrics = _stage_metrics(spark)
+        if owns_session:
+            spark.stop()
+    (out / "report.json").write_text(json.dumps(report.as_dict(), indent=2) + "\n", encoding="utf-8")
+    return report
+
+
+def _run(
+    spark: SparkSession,
+    units: list[_Unit],
+    listing_problems: list[Skipped],
+    out: Path,
+    copy_options: CopyOptions,
+    read_options: ReadOptions,
+    normalize_options: NormalizeOptions,
+    report: SparkFoldReport,
+    steps: _Steps,
+) -> None:
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    keep = StorageLevel.MEMORY_AND_DISK
+    sc = spark.sparkContext
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+
+    # 1. read: one task per input file, the local readers and normalization inside.
+    steps.start("read")
+    unit_rows = [(u.number, u.path, u.name) for u in units]
+    unit_frame = spark.createDataFrame(
+        sc.parallelize(unit_rows, max(1, len(unit_rows))), "number long, path string, name string"
+    )
+    records = unit_frame.mapInArrow(
+        lambda batches: _read_units(batches, read_options, normalize_options), _READ_SCHEMA_DDL
+    ).persist(keep)
+    listing_rows = [
+        (-1, None, None, None, None, None, None, p.location, p.kind, p.reason) for p in listing_problems
+    ]
+    if listing_rows:
+        records = records.unionByName(spark.createDataFrame(listing_rows, _READ_SCHEMA_DDL))
+    report.read = records.count()
+
+    # 2. dedupe: the first reading of an id stands, as in the store.
+    steps.start("dedupe")
+    by_id = Window.partitionBy("id").orderBy("pos")
+    ranked = (
+        records.where(F.col("skip_kind").isNull())
+        .withColumn("rank", F.row_number().over(by_id))
+        .withColumn("first_hash", F.first("content_hash").over(by_id))
+        .withColumn("first_source", F.first("source").over(by_id))
+    )
+    conflict_reason = F.udf(
+        lambda article_id, first_source: (
+            f"id {article_id!r} is already stored from {first_source} with a different text"
+        ),
+        "string",
+    )
+    conflicts = ranked.where((F.col("rank") > 1) & (F.col("content_hash") != F.col("first_hash"))).select(
+        F.col("source").alias("location"),
+        F.lit("id_conflict").alias("kind"),
+        conflict_reason("id", "first_source").alias("reason"),
+    )
+    skipped = records.where(F.col("skip_kind").isNotNull()).select(
+        F.col("source").alias("location"), F.col("skip_kind").alias("kind"), F.col("skip_reason").alias("reason")
+    ).unionByName(conflicts).persist(keep)
+    report.skipped = {row["kind"]: int(row["count"]) for row in skipped.groupBy("kind").count().collect()}
+    stored = ranked.where(F.col("rank") == 1).drop("rank", "first_hash", "first_source", "skip_kind", "skip_reason")
+    articles = stored.select("pos", "id", "content_hash", "node", "published", "year_inferred", "text_len").persist(
+        keep
+    )
+    report.stored = articles.count()
+    # As the local fold does before its stages: inferred years resolved again against the collection.
+    newest = (
+        articles.where(~F.col("year_inferred") & F.col("published").isNotNull())
+        .agg(F.max(F.substring("published", 1, 10)).alias("day"))
+        .collect()[0]["day"]
+    )
+    if newest is not None:
+        as_of = dt.date.fromisoformat(newest)
+        redated = (
+            stored.where(F.col("year_inferred"))
+            .select("id", "text", "title", "source", "published")
+            .mapInArrow(lambda batches: _redate_batches(batches, as_of), "id string, published string")
+            .withColumnRenamed("published", "redated")
+        )
+        fixed = (
+            articles.join(redated, "id", "left")
+            .withColumn("published", F.when(F.col("year_inferred"), F.col("redated")).otherwise(F.col("published")))
+            .drop("redated")
+            .persist(keep)
+        )
+        fixed.count()
+        articles.unpersist()
+        articles = fixed
+    report.unchanged = report.read - report.stored - sum(report.skipped.values())
+    texts = stored.select("node", "content_hash", "text").dropDuplicates(["node"]).persist(keep)
+    report.texts = texts.count()
+    records.unpersist()
+
+    # 3. sketch: band keys and anchors of every distinct text.
+    steps.start("sketch")
+    sketches = texts.select("node", "content_hash", "text").mapInArrow(
+        lambda batches: _sketch_batches(batches, copy_options), _SKETCH_SCHEMA_DDL
+    ).persist(keep)
+    sketches.count()
+
+    # 4. candidates: the LSH shuffle (bands) and the anchor shuffle.
+    steps.start("candidates")
+    band_rows = sketches.select("node", F.explode("band_keys").alias("key"))
+    band_pairs = (
+        band_rows.alias("x")
+        .join(band_rows.alias("y"), "key")
+        .where(F.col("x.node") < F.col("y.node"))
+        .select(F.col("x.node").alias("a"), F.col("y.node").alias("b"))
+        .distinct()
+    )
+    anchor_rows = sketches.select("node", F.explode("anchors").alias("key"))
+    anchor_df = anchor_rows.groupBy("key").count().where(
+        (F.col("count") >= 2) & (F.col("count") <= copy_options.max_anchor_df)
+    )
+    usable = anchor_rows.join(anchor_df.select("key"), "key")
+    anchor_pairs = (
+        usable.alias("x")
+        .join(usable.alias("y"), "key")
+        .where(F.col("x.node") < F.col("y.node"))
+        .groupBy(F.col("x.node").alias("a"), F.col("y.node").alias("b"))
+        .count()
+        .where(F.col("count") >= copy_options.min_shared_anchors)
+        .select("a", "b")
+    )
+    candidates = band_pairs.union(anchor_pairs).distinct().persist(keep)
+    report.candidates = candidates.count()
+
+    # 5. verify on the real shingle sets, with passages.
+    steps.start("verify")
+    side_a = texts.select(F.col("node").alias("a"), F.col("content_hash").alias("hash_a"), F.col("text").alias("text_a"))
+    side_b = texts.select(F.col("node").alias("b"), F.col("content_hash").alias("hash_b"), F.col("text").alias("text_b"))
+    joined = (
+        candidates.join(side_a, "a")
+        .join(side_b, "b")
+        .select(
+            F.col("a").alias("node_a"), "hash_a", "text_a", F.col("b").alias("node_b"), "hash_b", "text_b"
+        )
+        .sortWithinPartitions("node_a")
+    )
+    verified = joined.mapInArrow(
+        lambda batches: _verify_batches(batches, copy_options), _VERIFIED_SCHEMA_DDL
+    ).persist(keep)
+    report.verified = verified.count()
+    candidates.unpersist()
+
+    # 6. components of the text graph (weak links left out when split_below is set).
+    steps.start("components")
+    links = verified
+    if copy_options.split_below is not None:
+        links = links.where(F.col("similarity") >= copy_options.split_below)
+    labels, report.components_rounds = connected_components(
+        links.select(F.col("node_a").alias("src"), F.col("node_b").alias("dst"))
+    )
+    members = articles.join(sketches.where("has_shingles").select("node"), "node")
+    repeated = members.groupBy("node").count().where(F.col("count") >= 2).select("node")
+    spans = (
+        texts.join(repeated, "node")
+        .select("node", "text")
+        .mapInArrow(lambda batches: _span_batches(batches, copy_options), "node long, span_start long, span_end long")
+    )
+    node_labels = (
+        labels.unionByName(repeated.select("node", F.col("node").alias("label")))
+        .groupBy("node")
+        .agg(F.min("label").alias("label"))
+        .persist(keep)
+    )
+    node_labels.count()
+
+    # 7. groups: article pairs (exact ones within a text, the verified ones expanded), then build_groups.
+    steps.start("groups")
+    ids = members.select("node", "id")
+    exact = (
+        members.select("node", F.col("id").alias("x"))
+        .join(ids.select("node", F.col("id").alias("y")), "node")
+        .join(spans, "node")
+        .where(F.col("x") < F.col("y"))
+        .select(
+            F.col("x").alias("id_a"),
+            F.col("y").alias("id_b"),
+            F.lit("exact").alias("kind"),
+            F.lit(1.0).alias("jaccard"),
+            F.lit(1.0).alias("containment_a_in_b"),
+            F.lit(1.0).alias("containment_b_in_a"),
+            F.array(F.array("span_start", "span_end", "span_start", "span_end")).alias("passages"),
+            F.col("node").alias("node_a"),
+            F.col("node").alias("node_b"),
+        )
+    )
+    flipped = F.transform("passages", lambda p: F.array(p[2], p[3], p[0], p[1]))
+    in_order = F.col("x") < F.col("y")
+    near = (
+        verified.join(ids.select(F.col("node").alias("node_a"), F.col("id").alias("x")), "node_a")
+        .join(ids.select(F.col("node").alias("node_b"), F.col("id").alias("y")), "node_b")
+        .select(
+            F.when(in_order, F.col("x")).otherwise(F.col("y")).alias("id_a"),
+            F.when(in_order, F.col("y")).otherwise(F.col("x")).alias("id_b"),
+            "kind",
+            "jaccard",
+            F.when(in_order, F.col("a_in_b")).otherwise(F.col("b_in_a")).alias("containment_a_in_b"),
+            F.when(in_order, F.col("b_in_a")).otherwise(F.col("a_in_b")).alias("containment_b_in_a"),
+            F.when(in_order, F.col("passages")).otherwise(flipped).alias("passages"),
+            "node_a",
+            "node_b",
+        )
+    )
+    pairs = exact.unionByName(near).persist(keep)
+    report.pairs = pairs.count()
+    label_a = node_labels.select(F.col("node").alias("node_a"), F.col("label"))
+    label_b = node_labels.select(F.col("node").alias("node_b"), F.col("label"))
+    grouping_pairs = (
+        pairs.join(label_a, "node_a")
+        .join(label_b, ["node_b", "label"])
+        .select(
+            F.col("label").alias("component"), "id_a", "id_b", "kind", "jaccard",
+            F.col("containment_a_in_b").alias("a_in_b"), F.col("containment_b_in_a").alias("b_in_a"),
+        )
+    )
+    grouping_members = members.join(node_labels, "node").select(
+        F.col("label").alias("component"), "id", "content_hash", "published", "text_len"
+    )
+    assigned = (
+        grouping_members.groupBy("component")
+        .cogroup(grouping_pairs.groupBy("component"))
+        .applyInPandas(lambda m, p: _group_component(m, p, copy_options), _GROUP_SCHEMA_DDL)
+        .persist(keep)
+    )
+    group_counts = assigned.agg(F.countDistinct("copy_group").alias("groups"), F.count("*").alias("grouped"))
+    counted = group_counts.collect()[0]
+    report.groups, report.grouped = int(counted["groups"]), int(counted["grouped"])
+
+    # 8. write: the export schemas.
+    steps.start("write")
+    pairs.select(
+        "id_a", "id_b", "kind", "jaccard", "containment_a_in_b", "containment_b_in_a", "passages"
+    ).orderBy("id_a", "id_b").write.parquet(str(out / "pairs"))
+    articles.join(assigned, "id", "left").orderBy("pos").select(
+        "id", "copy_group", "copy_role", F.lit(None).cast("string").alias("event"),
+        F.lit(None).cast("string").alias("story"),
+    ).write.parquet(str(out / "assignments"))
+    skipped.write.parquet(str(out / "skipped"))
+    for frame in (articles, texts, sketches, verified, node_labels, pairs, assigned, skipped):
+        frame.unpersist()
+
+
+def _stage_metrics(spark: SparkSession) -> dict[str, dict[str, int]]:
+    """Spark's task metrics summed per step, from the UI's REST API (empty when the UI is off)."""
+    sc = spark.sparkContext
+    base = sc.uiWebUrl
+    if not base:
+        return {}
+    root = f"{base}/api/v1/applications/{sc.applicationId}"
+    try:
+        with urllib.request.urlopen(f"{root}/jobs", timeout=10) as response:
+            jobs = json.load(response)
+        with urllib.request.urlopen(f"{root}/stages?status=complete", timeout=10) as response:
+            stages = json.load(response)
+    except OSError as error:
+        logger.warning("no Spark metrics: %s", error)
+        return {}
+    step_of_stage: dict[int, str] = {}
+    for job in jobs:
+        group = job.get("jobGroup")
+        if group in STEPS:
+            for stage_id in job.get("stageIds", []):
+                step_of_stage[int(stage_id)] = group
+    totals: dict[str, dict[str, int]] = {}
+    for stage in stages:
+        step = step_of_stage.get(int(stage["stageId"]))
+        if step is None:
+            continue
+        entry = totals.setdefault(
+            step,
+            {"shuffle_write_bytes": 0, "shuffle_read_bytes": 0, "input_bytes": 0, "executor_run_ms": 0, "tasks": 0},
+        )
+        entry["shuffle_write_bytes"] += int(stage.get("shuffleWriteBytes", 0))
+        entry["shuffle_read_bytes"] += int(stage.get("shuffleReadBytes", 0))
+        entry["input_bytes"] += int(stage.get("inputBytes", 0))
+        entry["executor_run_ms"] += int(stage.get("executorRunTime", 0))
+        entry["tasks"] += int(stage.get("numCompleteTasks", 0))
+    return {step: totals[step] for step in STEPS if step in totals}
+
+
+def run_spark_fold(
+    paths: Sequence[str],
+    out: Path,
+    *,
+    master: str = "local[*]",
+    read_options: ReadOptions | None = None,
+    copy_options: CopyOptions | None = None,
+    shuffle_partitions: int | None = None,
+    driver_memory: str = "4g",
+    as_json: bool = False,
+    quiet: bool = False,
+) -> int:
+    """What ``newsfold fold --engine spark PATHS --out DIR`` does; returns the exit code (0 ok, 1 when
+    records were skipped). Prints the summary (or JSON) on stdout; raises
+    :class:`~newsfold.errors.NewsfoldError` subclasses for the CLI to report (missing PySpark or Java is
+    :class:`~newsfold.errors.MissingDependency`)."""
+    require_pyspark()
+    report = fold_spark(
+        paths,
+        out,
+        master=master,
+        copy_options=copy_options,
+        read_options=read_options,
+        spark_options=SparkOptions(master=master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory),
+    )
+    if as_json:
+        print(json.dumps(report.as_dict(), indent=2))
+    elif not quiet:
+        print(f"read       {report.read}")
+        print(f"stored     {report.stored}")
+        print(f"unchanged  {report.unchanged}")
+        print(f"skipped    {report.skipped_total}")
+        for kind, count in sorted(report.skipped.items()):
+            print(f"  {kind:<18} {count}")
+        print(f"copies     {report.pairs} pairs, {report.groups} groups, {report.grouped} articles grouped")
+        print(f"written    {out}/pairs, {out}/assignments, {out}/skipped, {out}/report.json")
+    return 1 if report.skipped_total else 0

@@ -619,8 +619,9 @@ def fold_spark(
     ``event`` and ``story`` null: only the copies level runs on Spark), ``skipped/`` (``location, kind,
     reason``) and ``report.json`` (:meth:`SparkFoldReport.as_dict`).
 
-    ``master`` picks the cluster when no session is given (``spark_options.master`` is ignored then);
-    ``spark``: an existing session to use (left running). The results equal the local engine's for the
+    ``spark``: the session to use; when ``None``, the active session if there is one, else a new one on
+    ``master`` (with ``spark_options``, whose own ``master`` is ignored) that is stopped at the end. A
+    session given or found is left running. The results equal the local engine's for the
     same inputs and options (one documented exception: see ``max_anchor_df`` in
     :mod:`newsfold.copies.index`). ``normalize_options.as_of`` defaults to today on the driver, so every
     task resolves dates against the same day.
@@ -632,6 +633,11 @@ def fold_spark(
         normalize_options = replace(normalize_options, as_of=normalize_options.reference_today())
     units, listing_problems = _plan_units(inputs)
     out = Path(out_dir)
+    if spark is None:
+        require_pyspark()
+        from pyspark.sql import SparkSession
+
+        spark = SparkSession.getActiveSession()
     owns_session = spark is None
     if spark is None:
         base = spark_options if spark_options is not None else SparkOptions()

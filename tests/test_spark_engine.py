@@ -1,0 +1,192 @@
+"""The Spark engine gives the local engine's results: same pairs, groups, canonical members and roles.
+
+Runs Spark in local mode (one session for the module); skips when PySpark or Java is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+pytest.importorskip("pyspark", reason="the Spark engine needs PySpark: pip install 'newsfold[spark]'")
+if shutil.which("java") is None:
+    pytest.skip("the Spark engine needs Java 17 on PATH", allow_module_level=True)
+
+import pyarrow as pa  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+from newsfold.copies import CopyOptions, find_copies  # noqa: E402
+from newsfold.engines.local import fold_local  # noqa: E402
+from newsfold.engines.spark import SparkOptions, connected_components, fold_spark, make_session  # noqa: E402
+from newsfold.engines.synthetic import generate_records, write_jsonl_shards  # noqa: E402
+from newsfold.export import COLUMNS  # noqa: E402
+from newsfold.model import Skipped  # noqa: E402
+from newsfold.pipeline import fold, read_articles  # noqa: E402
+from newsfold.store import Store  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+NUM_GENERATED = 2500
+
+
+@pytest.fixture(scope="module")
+def spark() -> Iterator[Any]:
+    session = make_session(SparkOptions(master="local[2]", shuffle_partitions=4, driver_memory="2g"))
+    yield session
+    session.stop()
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Generated families of copies in 4 shards, plus records that test the edges: an id read twice with
+    the same text and with another text, a line that is not JSON, two copies of a text without words,
+    and a yearless dateline whose year is resolved against the collection."""
+    folder = tmp_path_factory.mktemp("corpus")
+    records = list(generate_records(NUM_GENERATED, seed=7))
+    write_jsonl_shards(iter(records), folder, 4)
+    wordless = "— … — … —"
+    lead = "MINSK, Friday, June 19. Talks on the new border treaty ended without an agreement, officials said."
+    body = "\n\n".join([lead, *records[0]["text"].split("\n\n")[1:]])
+    extra = [
+        json.dumps({"id": records[0]["id"], "text": records[0]["text"]}),
+        json.dumps({"id": records[1]["id"], "text": "A different text under an id already read."}),
+        "{this is not json",
+        json.dumps({"id": "wordless-1", "text": wordless}),
+        json.dumps({"id": "wordless-2", "text": wordless}),
+        json.dumps({"id": "yearless-1", "text": body}),
+        json.dumps({"id": "yearless-2", "text": body}),
+    ]
+    with (folder / "part-00004.jsonl").open("w", encoding="utf-8") as handle:
+        handle.write("\n".join(extra) + "\n")
+    return folder
+
+
+def _pairs(out: Path) -> list[tuple[Any, ...]]:
+    rows = pq.read_table(out / "pairs").to_pylist()
+    return sorted(tuple(row[c] for c in COLUMNS["pairs"]) for row in rows)
+
+
+def _assignments(out: Path) -> list[tuple[Any, ...]]:
+    return [tuple(row[c] for c in COLUMNS["assignments"]) for row in pq.read_table(out / "assignments").to_pylist()]
+
+
+@pytest.fixture(scope="module")
+def spark_out(spark: Any, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("spark") / "out"
+    fold_spark([str(corpus)], out, spark=spark)
+    return out
+
+
+def test_same_results_as_the_local_engine(spark_out: Path, corpus: Path, tmp_path: Path) -> None:
+    local_out = tmp_path / "local"
+    fold_local([str(corpus)], local_out)
+    local_pairs = _pairs(local_out)
+    if not any(pair[2] != "exact" for pair in local_pairs):
+        pytest.skip("the local copies stage finds exact copies only so far (near copies not wired in yet)")
+    assert _pairs(spark_out) == local_pairs
+    assert _assignments(spark_out) == _assignments(local_out)
+
+
+def _reference(corpus: Path, options: CopyOptions) -> tuple[list[tuple[Any, ...]], dict[str, tuple[str, str]]]:
+    """The copies package run in memory over the articles the local fold stores (first reading of an id,
+    inferred years resolved against the collection)."""
+    with Store(corpus.parent / f"{corpus.name}-reference.db") as store:
+        fold([str(corpus)], store, stages=())
+        articles = list(store.iter_articles())
+    pairs, groups = find_copies(articles, options)
+    flat = sorted(
+        (
+            p.id_a, p.id_b, p.kind, p.jaccard, p.containment_a_in_b, p.containment_b_in_a,
+            [[x.a_start, x.a_end, x.b_start, x.b_end] for x in p.passages],
+        )
+        for p in pairs
+    )
+    return flat, {m.article_id: (g.id, m.role) for g in groups for m in g.members}
+
+
+def test_same_results_as_the_copies_package(spark_out: Path, corpus: Path) -> None:
+    pairs, roles = _reference(corpus, CopyOptions())
+    assert _pairs(spark_out) == pairs
+    found = {row[0]: (row[1], row[2]) for row in _assignments(spark_out) if row[1] is not None}
+    assert found == roles
+    kinds = {pair[2] for pair in pairs}
+    assert kinds == {"exact", "near", "excerpt"}
+    assert {role for _, role in roles.values()} == {"canonical", "duplicate", "reprint", "excerpt"}
+
+
+def test_other_options_still_agree(spark: Any, corpus: Path, tmp_path: Path) -> None:
+    options = CopyOptions(shingle_size=4, num_hashes=64, jaccard_threshold=0.6, split_below=0.85, seed=3)
+    out = tmp_path / "out"
+    fold_spark([str(corpus / "part-00000.jsonl"), str(corpus / "part-00004.jsonl")], out, spark=spark,
+               copy_options=options)
+    pairs, roles = _reference_of_files(corpus, options)
+    assert _pairs(out) == pairs
+    assert {row[0]: (row[1], row[2]) for row in _assignments(out) if row[1] is not None} == roles
+
+
+def _reference_of_files(corpus: Path, options: CopyOptions) -> tuple[list[tuple[Any, ...]], dict[str, tuple[str, str]]]:
+    subset = corpus.parent / (corpus.name + "-subset")
+    if not subset.exists():
+        subset.mkdir()
+        for name in ("part-00000.jsonl", "part-00004.jsonl"):
+            shutil.copy(corpus / name, subset / name)
+    return _reference(subset, options)
+
+
+def test_outputs_have_the_export_schemas(spark_out: Path) -> None:
+    for what in ("pairs", "assignments"):
+        schema = pq.read_table(spark_out / what).schema
+        assert tuple(schema.names) == COLUMNS[what]
+    pairs = pq.read_table(spark_out / "pairs").schema
+    for name in ("id_a", "id_b", "kind"):
+        assert pairs.field(name).type == pa.string()
+    for name in ("jaccard", "containment_a_in_b", "containment_b_in_a"):
+        assert pairs.field(name).type == pa.float64()
+    passages = pairs.field("passages").type
+    assert pa.types.is_list(passages) and pa.types.is_list(passages.value_type)
+    assert passages.value_type.value_type == pa.int64()
+    assignments = pq.read_table(spark_out / "assignments").schema
+    assert all(field.type == pa.string() for field in assignments)
+
+
+def test_report_counts_every_record(spark_out: Path) -> None:
+    report = json.loads((spark_out / "report.json").read_text(encoding="utf-8"))
+    assert report["read"] == NUM_GENERATED + 7
+    assert report["read"] == report["stored"] + report["unchanged"] + report["skipped_total"]
+    assert report["unchanged"] == 1
+    assert report["skipped"]["id_conflict"] == 1
+    assert report["skipped"]["malformed_json"] == 1
+    skipped = pq.read_table(spark_out / "skipped").to_pylist()
+    assert any("already stored" in row["reason"] for row in skipped)
+
+
+def test_texts_without_words_are_nobodys_copies(spark_out: Path) -> None:
+    roles = {row[0]: row[1] for row in _assignments(spark_out)}
+    assert roles.get("wordless-1") is None and roles.get("wordless-2") is None
+
+
+def test_assignments_follow_input_order(spark_out: Path, corpus: Path) -> None:
+    ids: list[str] = []
+    for item in read_articles([str(corpus)]):
+        if not isinstance(item, Skipped) and item.id not in ids[-3:] and item.id not in set(ids):
+            ids.append(item.id)
+    assert [row[0] for row in _assignments(spark_out)] == ids
+
+
+def test_connected_components_label_by_smallest_node(spark: Any) -> None:
+    path = [(i, i + 1) for i in range(40, 80)]  # a long chain needs several rounds
+    star = [(5, i) for i in range(100, 110)]
+    other = [(200, 201), (201, 202), (203, 202), (7, 203)]
+    edges = spark.createDataFrame(path + star + other + [(300, 300)], "src long, dst long")
+    labels, rounds = connected_components(edges)
+    found = {row["node"]: row["label"] for row in labels.collect()}
+    expected = {i: 40 for i in range(40, 81)}
+    expected |= {i: 5 for i in [5, *range(100, 110)]}
+    expected |= {i: 7 for i in (7, 200, 201, 202, 203)}
+    assert found == expected
+    assert rounds >= 2

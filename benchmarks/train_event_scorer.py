@@ -123,8 +123,9 @@ def semeval_pair_features(pairs: list[SemevalPair], idf: IdfTable) -> np.ndarray
     """Pair features of SemEval pairs, each article featurized alone (no IDF update)."""
     rows = []
     for pair in pairs:
-        a = article_features(pair.first, idf, update_idf=False)
-        b = article_features(pair.second, idf, update_idf=False)
+        copies = copy_groups_of([pair.first, pair.second])
+        a = article_features(pair.first, idf, update_idf=False, copy_group=copies.get(pair.first.id))
+        b = article_features(pair.second, idf, update_idf=False, copy_group=copies.get(pair.second.id))
         rows.append(pair_features(Profile.of(a), Profile.of(b)))
     return np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
 
@@ -152,15 +153,24 @@ def build_background(documents: list[Article]) -> IdfTable:
     return table
 
 
+def copy_groups_of(articles: list[Article]) -> dict[str, str]:
+    """Article id → copy group id, as newsfold's copies stage would find them (``find_copies``)."""
+    from newsfold.copies import find_copies
+
+    _, groups = find_copies(articles, passages=False)
+    return {member.article_id: group.id for group in groups for member in group.members}
+
+
 def replay_gold(documents: list[EcbDocument], idf: IdfTable, options: ClusterOptions) -> Iterator[tuple[tuple[float, ...], int]]:
     """Online replay with gold events: (features, same-event label) for every indexed candidate."""
     ordered = sorted(documents, key=lambda d: publication_key(d.article))
+    copy_groups = copy_groups_of([d.article for d in documents])
     index = CandidateIndex(options.max_posting)
     profiles: list[Profile] = []
     gold_of: list[str] = []
     ordinal_of: dict[str, int] = {}
     for document in ordered:
-        features = article_features(document.article, idf)
+        features = article_features(document.article, idf, copy_group=copy_groups.get(document.article.id))
         keys = article_keys(features, options.index_terms)
         article_profile = Profile.of(features)
         for ordinal in index.lookup(keys, options.max_candidates):
@@ -228,6 +238,9 @@ def main(argv: list[str] | None = None) -> int:
     x = np.vstack([x_ecb, x_sem])
     y = np.concatenate([y_ecb, y_sem])
     weights = np.concatenate([np.ones(len(y_ecb)), np.full(len(y_sem), args.semeval_weight)])
+    # Copies join by rule (see cluster.py); the column is kept for the evidence, not learned: near-copies
+    # already score near 1, so a learned weight would only absorb the logistic curve's saturation.
+    x[:, FEATURE_NAMES.index("copy_evidence")] = 0.0
     scorer = LogisticScorer(l2=args.l2).fit(x, y, weights)
     for name, coef in zip(FEATURE_NAMES, scorer.coef_, strict=True):
         print(f"  {name:18s} {coef:+.3f}")
@@ -238,11 +251,12 @@ def main(argv: list[str] | None = None) -> int:
 
     gold = {d.article.id: d.event for d in ecb_dev}
     articles = [d.article for d in ecb_dev]
+    dev_copies = copy_groups_of(articles)
     best: tuple[float, float, float] | None = None
     for join in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         for merge in (0.5, 0.6, 0.7, 0.8, 0.9, 0.97):
             options = ClusterOptions(join_threshold=join, merge_threshold=merge)
-            grouping = group_events(articles, scorer=scorer, options=options)
+            grouping = group_events(articles, scorer=scorer, options=options, copy_groups=dev_copies)
             f1 = bcubed_scores(gold, grouping.assignments)[2]
             print(f"  join {join:.2f} merge {merge:.2f}: dev BCubed F1 {f1:.4f}", file=sys.stderr)
             if best is None or f1 > best[0] + 1e-9:

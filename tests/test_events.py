@@ -125,3 +125,17 @@ def test_the_example_in_docs_events_runs(capsys: pytest.CaptureFixture[str]) -> 
     code = text.split("```python\n", 1)[1].split("```", 1)[0]
     exec(compile(code, str(doc), "exec"), {})
     assert "storylines" in capsys.readouterr().out
+
+
+def test_a_copy_joins_the_event_of_its_original_by_rule() -> None:
+    day = dt.date(2021, 3, 1)
+    original = Article(id="a", content_hash="1" * 16, published=day, title="Earthquake shakes northern Chile",
+                       text="A magnitude 6.8 earthquake struck northern Chile, officials in Santiago said.")
+    # Rewritten beyond recognition by the scorer, but the copies stage says it is a copy.
+    copy = Article(id="b", content_hash="2" * 16, published=day, title="Market report",
+                   text="Shares in Frankfurt closed higher on Monday.")
+    grouping = group_events([original, copy], copy_groups={"a": "c1", "b": "c1"})
+    assert grouping.assignments["a"] == grouping.assignments["b"]
+    join = next(j for j in grouping.joins if j.article_id == "b")
+    assert join.rule == "copy" and join.features["copy_evidence"] == 1.0
+    assert len(group_events([original, copy]).events) == 2

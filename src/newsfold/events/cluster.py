@@ -61,7 +61,9 @@ class JoinEvidence:
 
     ``action`` is ``join`` (joined ``event_id``) or ``open`` (opened it). ``score`` and ``features`` are
     those of the best candidate considered (``best_candidate``), also when it fell short of the
-    threshold; ``None``/empty when there was no candidate.
+    threshold; ``None``/empty when there was no candidate. ``rule`` is ``"copy"`` when the article
+    joined because a copy of it (same copy group, from the copies stage) is already a member: copies
+    report the same event, whatever the score.
     """
 
     article_id: str
@@ -72,9 +74,11 @@ class JoinEvidence:
     best_candidate: str | None
     candidates: int
     threshold: float
+    rule: Literal["copy"] | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "rule": self.rule,
             "article_id": self.article_id,
             "event_id": self.event_id,
             "action": self.action,
@@ -175,6 +179,7 @@ class OnlineEventGrouper:
         self._index = CandidateIndex(self.options.max_posting)
         self._article_event: dict[str, int] = {}
         self._parent: dict[int, int] = {}
+        self._copy_event: dict[str, int] = {}
         self.joins: list[JoinEvidence] = []
         self.features: dict[str, ArticleFeatures] = {}
         self.merges: list[MergeEvidence] = []
@@ -204,6 +209,8 @@ class OnlineEventGrouper:
             self._article_event[features.article_id] = event.ordinal
             self.features[features.article_id] = features
             self._index.add(event.ordinal, article_keys(features, self.options.index_terms))
+            if features.copy_group is not None:
+                self._copy_event.setdefault(features.copy_group, event.ordinal)
 
     def add_article(self, article: Article, copy_group: str | None = None) -> JoinEvidence:
         """Featurize ``article`` (updating the IDF table) and :meth:`add` it."""
@@ -223,15 +230,29 @@ class OnlineEventGrouper:
             candidates.append(root)
             if len(candidates) == self.options.max_candidates:
                 break
+        copy_event = None
+        if features.copy_group is not None and features.copy_group in self._copy_event:
+            copy_event = self._root(self._copy_event[features.copy_group])
+            if copy_event not in candidates:
+                candidates.append(copy_event)
         best: tuple[float, int, tuple[float, ...]] | None = None
         for ordinal in candidates:
             values = pair_features(article_profile, self._events[ordinal].profile)
             score = self.scorer.probability(values)
-            if best is None or score > best[0]:
+            if copy_event is not None:
+                # A copy of a member reports the same event whatever the scores say.
+                if ordinal == copy_event:
+                    best = (score, ordinal, values)
+            elif best is None or score > best[0]:
                 best = (score, ordinal, values)
-        if best is not None and best[0] >= self.join_threshold:
+        rule: Literal["copy"] | None = None
+        if copy_event is not None and best is not None:
             event = self._events[best[1]]
             action: Literal["join", "open"] = "join"
+            rule = "copy"
+        elif best is not None and best[0] >= self.join_threshold:
+            event = self._events[best[1]]
+            action = "join"
         else:
             event = _Event(id=event_id_for(features.article_id), ordinal=len(self._events), profile=Profile())
             self._events.append(event)
@@ -241,6 +262,8 @@ class OnlineEventGrouper:
         self._article_event[features.article_id] = event.ordinal
         self.features[features.article_id] = features
         self._index.add(event.ordinal, keys)
+        if features.copy_group is not None:
+            self._copy_event.setdefault(features.copy_group, event.ordinal)
         evidence = JoinEvidence(
             article_id=features.article_id,
             event_id=event.id,
@@ -250,6 +273,7 @@ class OnlineEventGrouper:
             best_candidate=None if best is None else self._events[best[1]].id,
             candidates=len(candidates),
             threshold=self.join_threshold,
+            rule=rule,
         )
         self.joins.append(evidence)
         return evidence

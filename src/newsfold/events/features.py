@@ -76,6 +76,7 @@ class ArticleFeatures:
     title_vector: Mapping[str, float]
     entities: Mapping[EntityType, frozenset[str]]
     name_vector: Mapping[str, float] | None = None
+    numbers: frozenset[str] = frozenset()
     dateline_place: str | None = None
     copy_group: str | None = None
     outlet: str | None = None
@@ -127,6 +128,8 @@ def _load_background() -> tuple[int, dict[str, int]]:
     return int(raw["documents"]), {str(t): int(n) for t, n in raw["document_frequency"].items()}
 
 
+_YEAR = re.compile(r"(?:19|20)\d\d")
+_SMALL = frozenset(str(n) for n in range(11))
 _DATELINE = re.compile(r"^\s*([A-Z][A-Za-z .'\-]{1,40}?|[A-Z][A-Z .'\-]{1,40}),\s+(?:[A-Z][a-z]+\.?\s+\d|\d|\()")
 
 
@@ -215,7 +218,11 @@ def article_features(
     years = set(lead_dates.years)
     if when is not None:
         years.add(when.year)
+    numbers = frozenset(
+        t for t in headline_terms + lead_terms if t[:1].isdigit() and not _YEAR.fullmatch(t) and t not in _SMALL
+    )
     return ArticleFeatures(
+        numbers=numbers,
         article_id=article.id,
         headline=headline,
         published=published,

@@ -44,6 +44,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "dateline_differs",
     "copy_evidence",
     "short_text",
+    "number_overlap",
+    "number_conflict",
 )
 """The pair features, in the order of the scorer's weights:
 
@@ -61,9 +63,12 @@ FEATURE_NAMES: tuple[str, ...] = (
   their days, ``ln(1 + days) / ln(366)`` capped at 1 (0 when unknown); ``same_day``: that distance ≤ 1;
 - ``years_disjoint``: both sides name years in headline and lead, and none in common;
 - ``dateline_same`` / ``dateline_differs``: both have dateline places, shared / none shared;
-- ``copy_evidence``: a member of each side is in the same copy group;
+- ``copy_evidence``: a member of each side is in the same copy group (recorded as evidence; not
+  learned, since copies join by rule in :mod:`newsfold.events.cluster`);
 - ``short_text``: one side is headline-sized (its longest member has fewer than
-  :data:`SHORT_TEXT_TERMS` terms), where cosines run lower for the same event.
+  :data:`SHORT_TEXT_TERMS` terms), where cosines run lower for the same event;
+- ``number_overlap``: overlap coefficient of the numbers (above ten, years aside) in headlines and leads;
+  ``number_conflict``: both name such numbers and none is shared (23 pirates against 26).
 """
 
 WEIGHTS_FILE = "scorer_weights.json"
@@ -92,6 +97,7 @@ class Profile:
     years: set[int] = field(default_factory=set)
     dateline_places: set[str] = field(default_factory=set)
     copy_groups: set[str] = field(default_factory=set)
+    numbers: Counter[str] = field(default_factory=Counter)
     _norm: float | None = None
     _name_norm: float | None = None
 
@@ -124,6 +130,7 @@ class Profile:
             self.dateline_places.add(features.dateline_place)
         if features.copy_group:
             self.copy_groups.add(features.copy_group)
+        self.numbers.update(features.numbers)
 
     def absorb(self, other: Profile) -> None:
         """Fold another profile (a merged event) into this one."""
@@ -142,6 +149,7 @@ class Profile:
         self.years |= other.years
         self.dateline_places |= other.dateline_places
         self.copy_groups |= other.copy_groups
+        self.numbers.update(other.numbers)
 
     @property
     def norm(self) -> float:
@@ -212,6 +220,7 @@ def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
     dateline_same = 1.0 if both_datelines and a.dateline_places & b.dateline_places else 0.0
     dateline_differs = 1.0 if both_datelines and not dateline_same else 0.0
     copy_evidence = 1.0 if a.copy_groups & b.copy_groups else 0.0
+    numbers_a, numbers_b = a.salient(a.numbers), b.salient(b.numbers)
     shortest = min(max((x.term_count for x in a.recent), default=0), max((y.term_count for y in b.recent), default=0))
     return (
         term_cosine,
@@ -232,6 +241,8 @@ def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
         dateline_differs,
         copy_evidence,
         1.0 if shortest < SHORT_TEXT_TERMS else 0.0,
+        _overlap(numbers_a, numbers_b),
+        1.0 if numbers_a and numbers_b and not numbers_a & numbers_b else 0.0,
     )
 
 

@@ -24,8 +24,21 @@ from typing import Literal
 
 from newsfold.events.candidates import CandidateIndex, article_keys, profile_keys
 from newsfold.events.features import ArticleFeatures, FeatureOptions, IdfTable, article_features
-from newsfold.events.scorer import FEATURE_NAMES, LogisticScorer, Profile, load_scorer, pair_features
+from newsfold.events.scorer import (
+    FEATURE_NAMES,
+    SHORT_TEXT_TERMS,
+    LogisticScorer,
+    Profile,
+    load_scorer,
+    pair_features,
+)
 from newsfold.model import Article
+
+_SHORT_TEXT = FEATURE_NAMES.index("short_text")
+
+
+def _first_set(*values: float | None) -> float:
+    return next(v for v in values if v is not None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,7 +49,8 @@ class ClusterOptions:
     event's days (ignored when either is undated); ≥ 0. ``index_terms``: blocking terms per article.
     ``max_candidates``: candidates scored per article. ``max_posting``: events remembered per key.
     ``merge``: run the merge step at the end of :func:`group_events`. ``join_threshold`` /
-    ``merge_threshold``: override the scorer's own thresholds when set.
+    ``merge_threshold`` (and ``short_*`` for headline-sized texts, fewer than
+    :data:`~newsfold.events.scorer.SHORT_TEXT_TERMS` terms): override the scorer's own thresholds.
     """
 
     window_days: int = 7
@@ -46,11 +60,18 @@ class ClusterOptions:
     merge: bool = True
     join_threshold: float | None = None
     merge_threshold: float | None = None
+    short_join_threshold: float | None = None
+    short_merge_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if self.window_days < 0 or self.index_terms < 1 or self.max_candidates < 1:
             raise ValueError("window_days must be ≥ 0, index_terms and max_candidates ≥ 1")
-        for threshold in (self.join_threshold, self.merge_threshold):
+        for threshold in (
+            self.join_threshold,
+            self.merge_threshold,
+            self.short_join_threshold,
+            self.short_merge_threshold,
+        ):
             if threshold is not None and not 0.0 < threshold < 1.0:
                 raise ValueError("thresholds are probabilities in (0, 1)")
 
@@ -175,6 +196,12 @@ class OnlineEventGrouper:
             if self.options.merge_threshold is not None
             else self.scorer.merge_threshold
         )
+        self.short_join_threshold = _first_set(
+            self.options.short_join_threshold, self.scorer.short_join_threshold, self.join_threshold
+        )
+        self.short_merge_threshold = _first_set(
+            self.options.short_merge_threshold, self.scorer.short_merge_threshold, self.merge_threshold
+        )
         self._events: list[_Event] = []
         self._index = CandidateIndex(self.options.max_posting)
         self._article_event: dict[str, int] = {}
@@ -245,12 +272,13 @@ class OnlineEventGrouper:
                     best = (score, ordinal, values)
             elif best is None or score > best[0]:
                 best = (score, ordinal, values)
+        threshold = self.short_join_threshold if features.term_count < SHORT_TEXT_TERMS else self.join_threshold
         rule: Literal["copy"] | None = None
         if copy_event is not None and best is not None:
             event = self._events[best[1]]
             action: Literal["join", "open"] = "join"
             rule = "copy"
-        elif best is not None and best[0] >= self.join_threshold:
+        elif best is not None and best[0] >= threshold:
             event = self._events[best[1]]
             action = "join"
         else:
@@ -272,11 +300,14 @@ class OnlineEventGrouper:
             features={} if best is None else dict(zip(FEATURE_NAMES, best[2], strict=True)),
             best_candidate=None if best is None else self._events[best[1]].id,
             candidates=len(candidates),
-            threshold=self.join_threshold,
+            threshold=threshold,
             rule=rule,
         )
         self.joins.append(evidence)
         return evidence
+
+    def _merge_threshold_for(self, values: Sequence[float]) -> float:
+        return self.short_merge_threshold if values[_SHORT_TEXT] else self.merge_threshold
 
     def merge_events(self) -> list[MergeEvidence]:
         """Merge events that turn out to be one (see the module docstring); returns the new merges."""
@@ -293,8 +324,9 @@ class OnlineEventGrouper:
                 days: list[dt.date | None] = list(profile.days) or [None]
                 if not any(self._within_window(day, event.profile) for day in days):
                     continue
-                score = self.scorer.probability(pair_features(event.profile, profile))
-                if score >= self.merge_threshold:
+                values = pair_features(event.profile, profile)
+                score = self.scorer.probability(values)
+                if score >= self._merge_threshold_for(values):
                     proposals.append((score, event.ordinal, other))
         new: list[MergeEvidence] = []
         for _, first, second in sorted(proposals, key=lambda p: (-p[0], p[1], p[2])):
@@ -303,7 +335,8 @@ class OnlineEventGrouper:
                 continue
             values = pair_features(self._events[kept].profile, self._events[merged].profile)
             score = self.scorer.probability(values)
-            if score < self.merge_threshold:
+            merge_threshold = self._merge_threshold_for(values)
+            if score < merge_threshold:
                 continue
             kept_event, merged_event = self._events[kept], self._events[merged]
             kept_event.profile.absorb(merged_event.profile)
@@ -316,7 +349,7 @@ class OnlineEventGrouper:
                 merged_id=merged_event.id,
                 score=score,
                 features=dict(zip(FEATURE_NAMES, values, strict=True)),
-                threshold=self.merge_threshold,
+                threshold=merge_threshold,
             )
             new.append(evidence)
         self.merges.extend(new)

@@ -251,7 +251,8 @@ class LogisticScorer:
 
     Parameters are stored by ``__init__`` only (scikit-learn convention): ``feature_names`` (the order
     of ``x``), ``l2`` (ridge penalty on the weights, not the intercept; ≥ 0), ``join_threshold`` and
-    ``merge_threshold`` (probabilities in (0, 1) used by the clusterer). :meth:`fit` learns ``coef_``
+    ``merge_threshold`` (probabilities in (0, 1) used by the clusterer), and ``short_join_threshold`` /
+    ``short_merge_threshold`` for headline-sized texts (``None``: the same as for long ones). :meth:`fit` learns ``coef_``
     and ``intercept_``; labels may be soft (in [0, 1]), which is how graded similarity (SemEval) is used.
     """
 
@@ -261,11 +262,15 @@ class LogisticScorer:
         l2: float = 1.0,
         join_threshold: float = 0.5,
         merge_threshold: float = 0.7,
+        short_join_threshold: float | None = None,
+        short_merge_threshold: float | None = None,
     ) -> None:
         self.feature_names = tuple(feature_names)
         self.l2 = l2
         self.join_threshold = join_threshold
         self.merge_threshold = merge_threshold
+        self.short_join_threshold = short_join_threshold
+        self.short_merge_threshold = short_merge_threshold
         self.coef_: tuple[float, ...] = tuple(0.0 for _ in self.feature_names)
         self.intercept_: float = 0.0
         self.similarity_coef_: tuple[float, ...] = tuple(0.0 for _ in self.feature_names)
@@ -350,6 +355,8 @@ class LogisticScorer:
             "l2": self.l2,
             "join_threshold": self.join_threshold,
             "merge_threshold": self.merge_threshold,
+            "short_join_threshold": self.short_join_threshold,
+            "short_merge_threshold": self.short_merge_threshold,
             "similarity": {
                 "coef": dict(zip(self.feature_names, self.similarity_coef_, strict=True)),
                 "intercept": self.similarity_intercept_,
@@ -370,6 +377,8 @@ class LogisticScorer:
             l2=float(data.get("l2", 1.0)),  # type: ignore[arg-type]
             join_threshold=float(data["join_threshold"]),  # type: ignore[arg-type]
             merge_threshold=float(data["merge_threshold"]),  # type: ignore[arg-type]
+            short_join_threshold=_optional_float(data.get("short_join_threshold")),
+            short_merge_threshold=_optional_float(data.get("short_merge_threshold")),
         )
         coef = data["coef"]
         scorer.coef_ = tuple(float(coef[n]) for n in names)  # type: ignore[index]
@@ -383,6 +392,10 @@ class LogisticScorer:
 
     def save(self, path: str | Path) -> None:
         Path(path).write_text(json.dumps(self.to_json(), indent=2, sort_keys=False) + "\n", encoding="utf-8")
+
+
+def _optional_float(value: object) -> float | None:
+    return None if value is None else float(value)  # type: ignore[arg-type]
 
 
 @lru_cache(maxsize=1)

@@ -557,24 +557,71 @@ def connected_components(edges: DataFrame, max_rounds: int = 100) -> tuple[DataF
 _GROUP_SCHEMA_DDL = "id string, copy_group string, copy_role string"
 
 
-def _group_component(members: Any, pairs: Any, options: CopyOptions) -> Any:
-    """cogroup applyInPandas body of the ``groups`` step: one component's members and pairs in, one row
-    per grouped article out (``id, copy_group, copy_role``)."""
-    import pandas as pd
-
-    facts = {
-        row.id: MemberFacts(row.id, row.content_hash, decode_published(row.published), int(row.text_len))
-        for row in members.itertuples(index=False)
-    }
-    copy_pairs = [
-        CopyPair(row.id_a, row.id_b, row.kind, float(row.jaccard), float(row.a_in_b), float(row.b_in_a))
-        for row in pairs.itertuples(index=False)
-    ]
+def group_component(
+    members: Sequence[MemberFacts], pairs: Sequence[CopyPair], options: CopyOptions
+) -> list[tuple[str, str, str]]:
+    """``(id, copy_group, copy_role)`` of every grouped article of one component, by
+    :func:`~newsfold.copies.build_groups` (which may split it further when ``split_below`` is set)."""
     groups = build_groups(
-        copy_pairs, facts, containment_threshold=options.containment_threshold, split_below=options.split_below
+        pairs,
+        {member.id: member for member in members},
+        containment_threshold=options.containment_threshold,
+        split_below=options.split_below,
     )
-    rows = [(member.article_id, group.id, member.role) for group in groups for member in group.members]
-    return pd.DataFrame(rows, columns=["id", "copy_group", "copy_role"])
+    return [(member.article_id, group.id, member.role) for group in groups for member in group.members]
+
+
+def _group_batches(batches: Iterator[pa.RecordBatch], options: CopyOptions) -> Iterator[pa.RecordBatch]:
+    """mapInArrow body of the ``groups`` step: rows sorted by component (members, then pairs) in, one row
+    per grouped article out. A component may span Arrow batches; it is grouped when the next begins."""
+    import pyarrow as pa
+
+    current: int | None = None
+    members: list[MemberFacts] = []
+    pairs: list[CopyPair] = []
+    out: list[tuple[str, str, str]] = []
+
+    def flush() -> None:
+        if members:
+            out.extend(group_component(members, pairs, options))
+        members.clear()
+        pairs.clear()
+
+    def emit() -> pa.RecordBatch:
+        batch = pa.RecordBatch.from_arrays(
+            [pa.array([row[i] for row in out], pa.string()) for i in range(3)],
+            names=["id", "copy_group", "copy_role"],
+        )
+        out.clear()
+        return batch
+
+    for batch in batches:
+        columns = {name: batch.column(name).to_pylist() for name in batch.schema.names}
+        for i, component in enumerate(columns["component"]):
+            if component != current:
+                flush()
+                current = component
+            if columns["row_type"][i] == 0:
+                members.append(
+                    MemberFacts(
+                        columns["id"][i],
+                        columns["content_hash"][i],
+                        decode_published(columns["published"][i]),
+                        int(columns["text_len"][i]),
+                    )
+                )
+            else:
+                pairs.append(
+                    CopyPair(
+                        columns["id"][i], columns["id_b"][i], columns["kind"][i], columns["jaccard"][i],
+                        columns["a_in_b"][i], columns["b_in_a"][i],
+                    )
+                )
+        if len(out) >= 4096:
+            yield emit()
+    flush()
+    if out:
+        yield emit()
 
 
 # ------------------------------------------------------------------------------------------ the engine
@@ -692,14 +739,17 @@ def _run(
         records = records.unionByName(spark.createDataFrame(listing_rows, _READ_SCHEMA_DDL))
     report.read = records.count()
 
-    # 2. dedupe: the first reading of an id stands, as in the store.
+    # 2. dedupe: the first reading of an id stands, as in the store (decided on narrow columns, so that
+    # texts are shuffled once, by text, below).
     steps.start("dedupe")
+    readable = records.where(F.col("skip_kind").isNull())
     by_id = Window.partitionBy("id").orderBy("pos")
     ranked = (
-        records.where(F.col("skip_kind").isNull())
+        readable.select("pos", "id", "content_hash", "node", "published", "year_inferred", "text_len", "source")
         .withColumn("rank", F.row_number().over(by_id))
         .withColumn("first_hash", F.first("content_hash").over(by_id))
         .withColumn("first_source", F.first("source").over(by_id))
+        .persist(keep)
     )
     conflict_reason = F.udf(
         lambda article_id, first_source: (
@@ -716,11 +766,13 @@ def _run(
         F.col("source").alias("location"), F.col("skip_kind").alias("kind"), F.col("skip_reason").alias("reason")
     ).unionByName(conflicts).persist(keep)
     report.skipped = {row["kind"]: int(row["count"]) for row in skipped.groupBy("kind").count().collect()}
-    stored = ranked.where(F.col("rank") == 1).drop("rank", "first_hash", "first_source", "skip_kind", "skip_reason")
-    articles = stored.select("pos", "id", "content_hash", "node", "published", "year_inferred", "text_len").persist(
-        keep
+    articles = (
+        ranked.where(F.col("rank") == 1)
+        .select("pos", "id", "content_hash", "node", "published", "year_inferred", "text_len")
+        .persist(keep)
     )
     report.stored = articles.count()
+    ranked.unpersist()
     # As the local fold does before its stages: inferred years resolved again against the collection.
     newest = (
         articles.where(~F.col("year_inferred") & F.col("published").isNotNull())
@@ -730,7 +782,8 @@ def _run(
     if newest is not None:
         as_of = dt.date.fromisoformat(newest)
         redated = (
-            stored.where(F.col("year_inferred"))
+            readable.where(F.col("year_inferred"))
+            .join(articles.where(F.col("year_inferred")).select("pos"), "pos", "left_semi")
             .select("id", "text", "title", "source", "published")
             .mapInArrow(lambda batches: _redate_batches(batches, as_of), "id string, published string")
             .withColumnRenamed("published", "redated")
@@ -745,7 +798,14 @@ def _run(
         articles.unpersist()
         articles = fixed
     report.unchanged = report.read - report.stored - sum(report.skipped.values())
-    texts = stored.select("node", "content_hash", "text").dropDuplicates(["node"]).persist(keep)
+    # The texts of stored articles only: a text read only under a conflicting id must not count in an
+    # anchor's frequency.
+    texts = (
+        readable.select("node", "content_hash", "text")
+        .join(articles.select("node"), "node", "left_semi")
+        .dropDuplicates(["node"])
+        .persist(keep)
+    )
     report.texts = texts.count()
     records.unpersist()
 
@@ -874,12 +934,22 @@ def _run(
         )
     )
     grouping_members = members.join(node_labels, "node").select(
-        F.col("label").alias("component"), "id", "content_hash", "published", "text_len"
+        F.col("label").alias("component"), F.lit(0).alias("row_type"), "id", F.lit(None).cast("string").alias("id_b"),
+        "content_hash", "published", "text_len", F.lit(None).cast("string").alias("kind"),
+        F.lit(None).cast("double").alias("jaccard"), F.lit(None).cast("double").alias("a_in_b"),
+        F.lit(None).cast("double").alias("b_in_a"),
+    )
+    grouping_rows = grouping_members.unionByName(
+        grouping_pairs.select(
+            "component", F.lit(1).alias("row_type"), F.col("id_a").alias("id"), "id_b",
+            F.lit(None).cast("string").alias("content_hash"), F.lit(None).cast("string").alias("published"),
+            F.lit(None).cast("long").alias("text_len"), "kind", "jaccard", "a_in_b", "b_in_a",
+        )
     )
     assigned = (
-        grouping_members.groupBy("component")
-        .cogroup(grouping_pairs.groupBy("component"))
-        .applyInPandas(lambda m, p: _group_component(m, p, copy_options), _GROUP_SCHEMA_DDL)
+        grouping_rows.repartition("component")
+        .sortWithinPartitions("component", "row_type")
+        .mapInArrow(lambda batches: _group_batches(batches, copy_options), _GROUP_SCHEMA_DDL)
         .persist(keep)
     )
     group_counts = assigned.agg(F.countDistinct("copy_group").alias("groups"), F.count("*").alias("grouped"))

@@ -123,7 +123,8 @@ _RUN = re.compile(
     rf"{_CAPITALIZED}(?:[ \t]+(?:(?:of|de|al|bin|van|von|der|la|del|da|du|el|&)[ \t]+)?{_CAPITALIZED})*"
 )
 _WORD_BEFORE = re.compile(r"([\w’']+)\.?[ \t]*$")
-_OPENING = re.compile(r"(?:^|[\"“‘(\[:])[\s\"'“‘(\[]*$")
+_OPENING_CHARS = " \t\n\"'“‘(["
+_QUOTE_OR_COLON = frozenset("\"“‘(:[")
 
 
 def _runs(sentence: str) -> list[tuple[list[str], str | None, bool]]:
@@ -135,10 +136,12 @@ def _runs(sentence: str) -> list[tuple[list[str], str | None, bool]]:
     """
     out: list[tuple[list[str], str | None, bool]] = []
     for match in _RUN.finditer(sentence):
-        before = sentence[: match.start()]
-        cue_match = _WORD_BEFORE.search(before)
+        start = match.start()
+        tail = sentence[max(0, start - 40) : start]  # a bounded look-back keeps this linear
+        cue_match = _WORD_BEFORE.search(tail)
         cue = cue_match.group(1).lower() if cue_match else None
-        initial = bool(_OPENING.match(before))
+        rest = sentence[:start].rstrip(_OPENING_CHARS)
+        initial = not rest or rest[-1] in _QUOTE_OR_COLON
         current: list[str] = []
         for raw in match.group().split():
             token = _normalize_token(raw)

@@ -20,6 +20,7 @@ import csv
 import datetime as dt
 import json
 import math
+import os
 import sys
 import time
 import xml.etree.ElementTree as ET
@@ -144,6 +145,12 @@ def ecb_benchmark(data: Path) -> tuple[float, float]:
     print(f"  throughput (features + online assignment + merge, 1 process): {rate:.0f} articles/s "
           f"({len(articles)} articles in {elapsed:.2f}s; target >= 500); copy groups from newsfold.copies "
           f"({len(set(copies.values()))} groups) took {copies_elapsed:.2f}s more")
+    start = time.perf_counter()
+    parallel = group_events(articles, copy_groups=copies, workers=2)
+    elapsed = time.perf_counter() - start
+    assert parallel.assignments == ours.assignments
+    print(f"  throughput with workers=2 (analysis in 2 processes, same result): {len(articles) / elapsed:.0f} articles/s"
+          f" (load average when measured: {os.getloadavg()[0]:.1f})")
     return threshold, rate
 
 

@@ -139,3 +139,10 @@ def test_a_copy_joins_the_event_of_its_original_by_rule() -> None:
     join = next(j for j in grouping.joins if j.article_id == "b")
     assert join.rule == "copy" and join.features["copy_evidence"] == 1.0
     assert len(group_events([original, copy]).events) == 2
+
+
+def test_worker_processes_give_the_same_grouping() -> None:
+    articles = seed_articles()
+    assert group_events(articles, workers=2).assignments == group_events(articles).assignments
+    with pytest.raises(ValueError, match="workers"):
+        group_events(articles, workers=0)

@@ -19,11 +19,20 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
+from functools import partial
 from typing import Literal
 
 from newsfold.events.candidates import CandidateIndex, article_keys, profile_keys
-from newsfold.events.features import ArticleFeatures, FeatureOptions, IdfTable, article_features
+from newsfold.events.features import (
+    ArticleFeatures,
+    FeatureOptions,
+    IdfTable,
+    analyze_article,
+    article_features,
+    featurize,
+)
 from newsfold.events.scorer import (
     FEATURE_NAMES,
     SHORT_TEXT_TERMS,
@@ -376,17 +385,32 @@ def group_events(
     options: ClusterOptions | None = None,
     feature_options: FeatureOptions | None = None,
     copy_groups: Mapping[str, str] | None = None,
+    workers: int = 1,
 ) -> EventGrouping:
     """Group ``articles`` into events: online assignment in publication order, then the merge step.
 
     ``copy_groups`` maps article id → copy group id (from the copies stage) for the copy-evidence
-    feature. The result does not depend on the order of ``articles``.
+    feature. ``workers`` > 1 analyzes articles (tokens, names, dates: the costly, IDF-independent part)
+    in that many processes; weighting and assignment stay sequential, so the result is the same. The
+    result does not depend on the order of ``articles``.
     """
+    if workers < 1:
+        raise ValueError("workers must be ≥ 1")
     grouper = OnlineEventGrouper(scorer=scorer, options=options, feature_options=feature_options)
     copy_groups = copy_groups or {}
     ordered: Sequence[Article] = sorted(articles, key=publication_key)
-    for article in ordered:
-        grouper.add_article(article, copy_group=copy_groups.get(article.id))
+    analyze = partial(analyze_article, options=grouper.feature_options)
+    if workers > 1 and len(ordered) > 1:
+        with ProcessPoolExecutor(workers) as pool:
+            analyses = list(pool.map(analyze, ordered, chunksize=max(1, min(256, len(ordered) // (4 * workers)))))
+    else:
+        analyses = [analyze(article) for article in ordered]
+    for analysis in analyses:
+        grouper.add(
+            featurize(
+                analysis, grouper.idf, grouper.feature_options, copy_group=copy_groups.get(analysis.article_id)
+            )
+        )
     if grouper.options.merge:
         grouper.merge_events()
     return grouper.result()

@@ -162,32 +162,33 @@ def _as_date(value: dt.date | dt.datetime | None) -> dt.date | None:
     return value.date() if isinstance(value, dt.datetime) else value
 
 
-def article_features(
-    article: Article,
-    idf: IdfTable,
-    options: FeatureOptions | None = None,
-    copy_group: str | None = None,
-    update_idf: bool = True,
-) -> ArticleFeatures:
-    """Features of ``article``. With ``update_idf`` the article is first counted in ``idf`` (online use)."""
+@dataclass(frozen=True, slots=True)
+class ArticleAnalysis:
+    """Everything about an article that does not depend on the IDF table (the costly part: tokens,
+    names, dates). A pure function of the article, so it can be computed in worker processes."""
+
+    article_id: str
+    headline: str
+    headline_terms: tuple[str, ...]
+    lead_terms: tuple[str, ...]
+    body_terms: tuple[str, ...]
+    entities: Mapping[EntityType, frozenset[str]]
+    name_vector: Mapping[str, float]
+    dateline_place: str | None
+    published: dt.date | None
+    when: dt.date | None
+    years: frozenset[int]
+    numbers: frozenset[str]
+    outlet: str | None
+
+
+def analyze_article(article: Article, options: FeatureOptions | None = None) -> ArticleAnalysis:
+    """The IDF-independent analysis of ``article`` (see :class:`ArticleAnalysis`)."""
     options = options or FeatureOptions()
     headline, lead, body = split_fields(article, options.lead_sentences)
     headline_terms = terms(headline)
     lead_terms = terms(lead)
     body_terms = terms(body)
-    if update_idf:
-        idf.add(body_terms + headline_terms)
-    weighted: dict[str, float] = {}
-    for field_terms, field_weight in (
-        (headline_terms, options.title_weight),
-        (lead_terms, options.lead_weight),
-        (body_terms, options.body_weight),
-    ):
-        for term in field_terms:
-            weighted[term] = weighted.get(term, 0.0) + field_weight
-    vector = _weighted_vector(weighted, idf, options.max_terms)
-    title_vector = _weighted_vector(dict(Counter(headline_terms)), idf, options.max_terms)
-
     mentions = extract_mentions(article.text if not article.title else f"{article.title}\n\n{article.text}")
     entities = salient_entities(mentions, lead_sentences=options.lead_sentences + 1)
     name_counts = Counter(f"{m.type}:{m.key}" for m in mentions)
@@ -221,19 +222,66 @@ def article_features(
     numbers = frozenset(
         t for t in headline_terms + lead_terms if t[:1].isdigit() and not _YEAR.fullmatch(t) and t not in _SMALL
     )
-    return ArticleFeatures(
-        numbers=numbers,
+    return ArticleAnalysis(
         article_id=article.id,
         headline=headline,
+        headline_terms=tuple(headline_terms),
+        lead_terms=tuple(lead_terms),
+        body_terms=tuple(body_terms),
+        entities={t: entities.get(t, frozenset()) for t in ENTITY_TYPES},
+        name_vector=name_vector,
+        dateline_place=dateline_place,
         published=published,
         when=when,
         years=frozenset(years),
-        vector=vector,
-        title_vector=title_vector,
-        name_vector=name_vector,
-        entities={t: entities.get(t, frozenset()) for t in ENTITY_TYPES},
-        dateline_place=dateline_place,
-        copy_group=copy_group,
+        numbers=numbers,
         outlet=article.outlet,
-        term_count=len(body_terms),
     )
+
+
+def featurize(
+    analysis: ArticleAnalysis,
+    idf: IdfTable,
+    options: FeatureOptions | None = None,
+    copy_group: str | None = None,
+    update_idf: bool = True,
+) -> ArticleFeatures:
+    """Weight an analysis with ``idf``; with ``update_idf`` the article is first counted in it."""
+    options = options or FeatureOptions()
+    if update_idf:
+        idf.add(analysis.body_terms + analysis.headline_terms)
+    weighted: dict[str, float] = {}
+    for field_terms, field_weight in (
+        (analysis.headline_terms, options.title_weight),
+        (analysis.lead_terms, options.lead_weight),
+        (analysis.body_terms, options.body_weight),
+    ):
+        for term in field_terms:
+            weighted[term] = weighted.get(term, 0.0) + field_weight
+    return ArticleFeatures(
+        numbers=analysis.numbers,
+        article_id=analysis.article_id,
+        headline=analysis.headline,
+        published=analysis.published,
+        when=analysis.when,
+        years=analysis.years,
+        vector=_weighted_vector(weighted, idf, options.max_terms),
+        title_vector=_weighted_vector(dict(Counter(analysis.headline_terms)), idf, options.max_terms),
+        name_vector=analysis.name_vector,
+        entities=analysis.entities,
+        dateline_place=analysis.dateline_place,
+        copy_group=copy_group,
+        outlet=analysis.outlet,
+        term_count=len(analysis.body_terms),
+    )
+
+
+def article_features(
+    article: Article,
+    idf: IdfTable,
+    options: FeatureOptions | None = None,
+    copy_group: str | None = None,
+    update_idf: bool = True,
+) -> ArticleFeatures:
+    """Features of ``article``. With ``update_idf`` the article is first counted in ``idf`` (online use)."""
+    return featurize(analyze_article(article, options), idf, options, copy_group, update_idf)

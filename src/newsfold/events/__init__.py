@@ -21,11 +21,20 @@ from newsfold.events.cluster import (
     group_events,
     publication_key,
 )
-from newsfold.events.features import ArticleFeatures, FeatureOptions, IdfTable, article_features
+from newsfold.events.features import (
+    ArticleAnalysis,
+    ArticleFeatures,
+    FeatureOptions,
+    IdfTable,
+    analyze_article,
+    article_features,
+    featurize,
+)
 from newsfold.events.scorer import FEATURE_NAMES, LogisticScorer, load_scorer, pair_features
 
 __all__ = [
     "FEATURE_NAMES",
+    "ArticleAnalysis",
     "ArticleFeatures",
     "ClusterOptions",
     "EventCard",
@@ -37,8 +46,10 @@ __all__ = [
     "MergeEvidence",
     "OnlineEventGrouper",
     "SourceContribution",
+    "analyze_article",
     "article_features",
     "build_card",
+    "featurize",
     "group_events",
     "load_scorer",
     "pair_features",

@@ -1,0 +1,186 @@
+"""Containment: anchors that reach excerpts, and exact similarity of shingle sets.
+
+A 3-paragraph excerpt of a 20-paragraph article has a Jaccard similarity near 0.15 with it, far below
+any banding threshold, yet nearly all of its shingles are in the article. To reach such pairs newsfold
+also indexes *anchors*: the shingles chosen by winnowing (Schleimer, Wilkerson and Aiken, "Winnowing:
+Local Algorithms for Document Fingerprinting", SIGMOD 2003). Winnowing keeps the smallest hash in every
+window of ``w`` consecutive shingles, so the choice depends only on the ``w`` shingles around a
+position, not on the rest of the text: any passage of at least ``w + n - 1`` words shared by two texts
+gives both texts the same anchor, wherever it sits. About ``2 / (w + 1)`` of the shingles become anchors.
+Two texts that share at least ``min_shared_anchors`` anchors are a candidate pair.
+
+Boilerplate (a site's header or footer) would make an anchor shared by thousands of unrelated texts;
+anchors held by more than ``max_anchor_df`` texts are not followed (as passim drops frequent n-grams).
+
+:func:`exact_similarity` then measures every candidate on the real shingle sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from newsfold.copies.shingles import ShingleBatch, mix64, seed_constant
+
+U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+_MAX64 = np.uint64(0xFFFFFFFFFFFFFFFF)
+
+
+def sliding_min(values: U64, window: int) -> U64:
+    """``min(values[i : i + window])`` for every ``i`` (van Herk / Gil-Werman, three passes)."""
+    n = values.size
+    if n < window:
+        return np.zeros(0, dtype=np.uint64)
+    pad = (-n) % window
+    padded = np.concatenate([values, np.full(pad, _MAX64, dtype=np.uint64)]).reshape(-1, window)
+    prefix = np.minimum.accumulate(padded, axis=1).ravel()
+    suffix = np.minimum.accumulate(padded[:, ::-1], axis=1)[:, ::-1].ravel()
+    return np.minimum(suffix[: n - window + 1], prefix[window - 1 : n])
+
+
+def winnow_anchors(shingles: ShingleBatch, window: int, seed: int) -> tuple[U32, U32]:
+    """The anchors of each text: ``(keys, docs)``, one entry per distinct (text, anchor), sorted by text.
+
+    A text with fewer than ``window`` shingles has one anchor, its smallest shingle.
+    """
+    if window < 1:
+        raise ValueError(f"window must be at least 1, got {window}")
+    counts = np.diff(shingles.doc_offsets)
+    ranked = mix64(shingles.hashes ^ np.uint64(seed_constant(seed, 4)))
+    minima = sliding_min(ranked, window)
+    starts = np.arange(minima.size, dtype=np.int64)
+    doc_of_start = np.repeat(np.arange(counts.size, dtype=np.int64), counts)[: minima.size]
+    valid = starts + window <= shingles.doc_offsets[1:][doc_of_start]
+    docs = doc_of_start[valid]
+    chosen = minima[valid]
+    short = np.flatnonzero((counts > 0) & (counts < window))
+    if short.size:
+        short_min = _segment_min(ranked, shingles.doc_offsets, short)
+        docs = np.concatenate([docs, short])
+        chosen = np.concatenate([chosen, short_min])
+    combined = (docs.astype(np.uint64) << np.uint64(32)) | (chosen & np.uint64(0xFFFFFFFF))
+    combined = np.unique(combined)
+    return (combined & np.uint64(0xFFFFFFFF)).astype(np.uint32), (combined >> np.uint64(32)).astype(np.uint32)
+
+
+def _segment_min(values: U64, offsets: I64, docs: I64) -> U64:
+    """The minimum of ``values[offsets[d]:offsets[d+1]]`` for each (non-empty) ``d`` in ``docs``."""
+    counts = offsets[docs + 1] - offsets[docs]
+    owner = np.repeat(np.arange(docs.size), counts)
+    positions = np.arange(int(counts.sum())) - np.repeat(np.cumsum(counts) - counts - offsets[docs], counts)
+    result = np.full(docs.size, _MAX64, dtype=np.uint64)
+    np.minimum.at(result, owner, values[positions])
+    return result
+
+
+def exact_similarity(set_a: U64, set_b: U64) -> tuple[int, float, float, float]:
+    """``(shared, jaccard, containment_a_in_b, containment_b_in_a)`` of two sorted duplicate-free sets.
+
+    ``containment_a_in_b = |A & B| / |A|``. Empty sets have similarity 0 with everything.
+    """
+    if set_a.size == 0 or set_b.size == 0:
+        return 0, 0.0, 0.0, 0.0
+    small, large = (set_a, set_b) if set_a.size <= set_b.size else (set_b, set_a)
+    where = np.searchsorted(large, small)
+    where[where == large.size] = 0
+    shared = int(np.count_nonzero(large[where] == small))
+    union = set_a.size + set_b.size - shared
+    return shared, shared / union, shared / set_a.size, shared / set_b.size
+
+
+@dataclass(frozen=True, slots=True)
+class PairComparison:
+    """Exact comparison of many pairs of texts at once (see :func:`compare_pairs`).
+
+    ``shared[i]``, ``size_left[i]``, ``size_right[i]``: distinct shingles pair ``i`` shares and the sizes
+    of its two shingle sets. ``match_pair``, ``match_left``, ``match_right``: every shingle position of a
+    left text whose shingle occurs in the right text, with the position of its first occurrence there
+    (global positions into the concatenated shingle array); the matches of one pair are contiguous and
+    in increasing left position.
+    """
+
+    shared: I64
+    size_left: I64
+    size_right: I64
+    match_pair: I64
+    match_left: I64
+    match_right: I64
+
+
+def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairComparison:
+    """Compare texts ``left[i]`` and ``right[i]`` for every ``i``, exactly.
+
+    ``hashes`` holds the shingle hashes of every text in text order, text ``d`` at
+    ``offsets[d]:offsets[d+1]``. The 64-bit hashes are first replaced by their exact rank among all
+    distinct hashes (one sort); then, text by text, a stamp array marks the ranks a right-hand text holds,
+    and the left-hand shingles of all its pairs are looked up in it at once (one gather each), so the
+    cost is one pass over the shingles of the pairs, not a search per shingle.
+    """
+    num_pairs = left.size
+    empty = np.zeros(0, dtype=np.int64)
+    if num_pairs == 0:
+        return PairComparison(empty, empty, empty, empty, empty, empty)
+    _, dense_ranks = np.unique(hashes, return_inverse=True)
+    dense = dense_ranks.astype(np.int64).ravel()
+    order = np.argsort(right, kind="stable")
+    left_sorted, right_sorted = left[order], right[order]
+    pair_of, position = _expand(offsets[left_sorted], offsets[left_sorted + 1])
+    left_dense = dense[position]
+    element_end = np.cumsum(offsets[left_sorted + 1] - offsets[left_sorted])
+    # Pairs are sorted by right text: the elements of right text d are one contiguous slice.
+    group_starts = np.flatnonzero(np.concatenate([[True], right_sorted[1:] != right_sorted[:-1]]))
+    group_docs = right_sorted[group_starts].tolist()
+    group_element_start = np.concatenate([[0], element_end])[group_starts].tolist()
+    group_element_end = element_end[np.concatenate([group_starts[1:], [num_pairs]]) - 1].tolist()
+    slice_of = {d: (a, b) for d, a, b in zip(group_docs, group_element_start, group_element_end, strict=True)}
+    size = int(dense.max()) + 1 if dense.size else 1
+    stamp = np.full(size, -1, dtype=np.int64)
+    first = np.zeros(size, dtype=np.int64)
+    is_first = np.zeros(hashes.size, dtype=bool)
+    hit = np.zeros(pair_of.size, dtype=bool)
+    matched = np.zeros(pair_of.size, dtype=np.int64)
+    for doc in np.unique(np.concatenate([left, right])).tolist():
+        lo, hi = int(offsets[doc]), int(offsets[doc + 1])
+        if lo == hi:
+            continue
+        ranks = dense[lo:hi]
+        positions = np.arange(lo, hi, dtype=np.int64)
+        first[ranks[::-1]] = positions[::-1]  # the last write wins: each rank keeps its first position
+        is_first[lo:hi] = first[ranks] == positions
+        found = slice_of.get(doc)
+        if found is None:
+            continue
+        start, stop = found
+        stamp[ranks] = doc
+        queried = left_dense[start:stop]
+        here = stamp[queried] == doc
+        hit[start:stop] = here
+        matched[start:stop] = np.where(here, first[queried], 0)
+    set_size = np.zeros(offsets.size - 1, dtype=np.int64)
+    nonempty = np.diff(offsets) > 0
+    if nonempty.any():
+        set_size[nonempty] = np.add.reduceat(is_first.astype(np.int64), offsets[:-1][nonempty])
+    shared_sorted = np.bincount(pair_of[hit & is_first[position]], minlength=num_pairs).astype(np.int64)
+    shared = np.empty(num_pairs, dtype=np.int64)
+    shared[order] = shared_sorted
+    return PairComparison(
+        shared=shared,
+        size_left=set_size[left],
+        size_right=set_size[right],
+        match_pair=order[pair_of[hit]].astype(np.int64),
+        match_left=position[hit],
+        match_right=matched[hit],
+    )
+
+
+def _expand(lo: I64, hi: I64) -> tuple[I64, I64]:
+    counts = hi - lo
+    which = np.repeat(np.arange(lo.size, dtype=np.int64), counts)
+    starts = np.cumsum(counts) - counts
+    positions = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(starts - lo, counts)
+    return which, positions

@@ -1,0 +1,161 @@
+"""Copy groups: connected copy pairs, their canonical member, roles and weakest link.
+
+Groups are the connected components of the verified pairs (union-find). The structure that holds a group
+together is its maximum spanning tree over pair similarity (Kruskal); ``weakest_link`` is the smallest
+similarity in that tree, the bottleneck of the best chain between its two loosest members. With
+``split_below`` set, links below it are not used, which splits a chain at its weak links and leaves
+every remaining group with ``weakest_link >= split_below``.
+
+A pair's similarity is 1.0 for exact copies and otherwise the larger of its Jaccard similarity and its
+two containments (an excerpt is strongly tied to its source even though their Jaccard is low).
+
+The group id is ``"c"`` followed by the smallest ``content_hash`` among the members: it depends only on
+the members' texts, never on input order, and it stays the same when a group grows unless the newcomer's
+text hashes lower or two groups merge (then the merged group takes the lower of the two ids). For a group
+of exact duplicates it is ``"c" + their content_hash``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from newsfold.model import Article, CopyGroup, CopyMember, CopyPair, CopyRole, PublishedDate
+
+
+@dataclass(frozen=True, slots=True)
+class MemberFacts:
+    """What grouping needs to know of an article (so a store need not load whole texts)."""
+
+    id: str
+    content_hash: str
+    published: PublishedDate | None
+    text_length: int
+
+
+def facts_of(article: Article) -> MemberFacts:
+    """The :class:`MemberFacts` of an article."""
+    return MemberFacts(article.id, article.content_hash, article.published, len(article.text))
+
+
+def _published_key(published: PublishedDate | None) -> tuple[int, dt.datetime]:
+    if published is None:
+        return (1, dt.datetime.min)
+    if isinstance(published, dt.datetime):
+        if published.tzinfo is not None:
+            published = published.astimezone(dt.UTC).replace(tzinfo=None)
+        return (0, published)
+    return (0, dt.datetime.combine(published, dt.time()))
+
+
+def canonical_key(member: MemberFacts) -> tuple[tuple[int, dt.datetime], int, str]:
+    """Sort key of the canonical rule: earliest published (undated last; a date counts as its midnight,
+    an aware datetime as UTC), then the longest text, then the smallest id."""
+    return (_published_key(member.published), -member.text_length, member.id)
+
+
+def choose_canonical(members: Iterable[MemberFacts]) -> MemberFacts:
+    """The member that stands for the group (see :func:`canonical_key`)."""
+    return min(members, key=canonical_key)
+
+
+def pair_similarity(pair: CopyPair) -> float:
+    """The strength of a copy link: 1.0 for exact copies, else max(Jaccard, both containments)."""
+    if pair.kind == "exact":
+        return 1.0
+    return max(pair.jaccard, pair.containment_a_in_b, pair.containment_b_in_a)
+
+
+class _UnionFind:
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, item: str) -> str:
+        parent = self.parent
+        root = parent.setdefault(item, item)
+        while parent[root] != root:
+            root = parent[root]
+        while item != root:
+            parent[item], item = root, parent[item]
+        return root
+
+    def union(self, a: str, b: str) -> bool:
+        root_a, root_b = self.find(a), self.find(b)
+        if root_a == root_b:
+            return False
+        if root_b < root_a:
+            root_a, root_b = root_b, root_a
+        self.parent[root_b] = root_a
+        return True
+
+
+def build_groups(
+    pairs: Iterable[CopyPair],
+    facts: Mapping[str, MemberFacts],
+    *,
+    containment_threshold: float,
+    split_below: float | None = None,
+) -> list[CopyGroup]:
+    """The copy groups of ``pairs``, sorted by id; every article named by a pair must be in ``facts``.
+
+    Roles: the canonical member (:func:`choose_canonical`); ``duplicate`` for the other members with the
+    canonical's ``content_hash``; ``excerpt`` for a member that is the contained side (containment at
+    least ``containment_threshold``) of an ``excerpt`` pair with a longer member of its group; ``reprint``
+    for everyone else. The result does not depend on the order of ``pairs``.
+    """
+    ranked = sorted(pairs, key=lambda p: (-pair_similarity(p), p.id_a, p.id_b))
+    links = _UnionFind()
+    tree_edges: list[tuple[str, float]] = []
+    kept: list[CopyPair] = []
+    for pair in ranked:
+        similarity = pair_similarity(pair)
+        if split_below is not None and similarity < split_below:
+            continue
+        kept.append(pair)
+        links.find(pair.id_a)
+        links.find(pair.id_b)
+        if links.union(pair.id_a, pair.id_b):
+            tree_edges.append((pair.id_a, similarity))
+    components: dict[str, list[str]] = {}
+    for item in links.parent:
+        components.setdefault(links.find(item), []).append(item)
+    weakest: dict[str, float] = {}
+    for member_id, similarity in tree_edges:
+        root = links.find(member_id)
+        weakest[root] = min(weakest.get(root, 1.0), similarity)
+    excerpt_ids: set[str] = set()
+    for pair in kept:
+        if pair.kind != "excerpt":
+            continue
+        a, b = facts[pair.id_a], facts[pair.id_b]
+        if pair.containment_a_in_b >= containment_threshold and a.text_length < b.text_length:
+            excerpt_ids.add(a.id)
+        if pair.containment_b_in_a >= containment_threshold and b.text_length < a.text_length:
+            excerpt_ids.add(b.id)
+    groups: list[CopyGroup] = []
+    for root, member_ids in components.items():
+        members = [facts[i] for i in member_ids]
+        canonical = choose_canonical(members)
+        roles: list[CopyMember] = []
+        for member in sorted(members, key=lambda m: m.id):
+            role: CopyRole
+            if member.id == canonical.id:
+                role = "canonical"
+            elif member.content_hash == canonical.content_hash:
+                role = "duplicate"
+            elif member.id in excerpt_ids:
+                role = "excerpt"
+            else:
+                role = "reprint"
+            roles.append(CopyMember(member.id, role))
+        groups.append(
+            CopyGroup(
+                id="c" + min(m.content_hash for m in members),
+                canonical=canonical.id,
+                members=tuple(roles),
+                weakest_link=weakest.get(root, 1.0),
+            )
+        )
+    groups.sort(key=lambda g: g.id)
+    return groups

@@ -1,0 +1,523 @@
+"""The incremental copy index: fold articles in, get every new verified copy pair out.
+
+:class:`CopyIndex` keeps, per distinct text (``content_hash``), its LSH band keys and its winnowing
+anchors in two :class:`~newsfold.copies.lsh.KeyTable` s, and nothing else of the text: verifying a
+candidate against a text indexed earlier re-reads that text through ``fetch_texts`` (the store) or, when
+none is given, from the texts the index keeps itself.
+
+Candidate generation is a property of the two texts alone: they share a band key, or they share at least
+``min_shared_anchors`` anchors each held by at most ``max_anchor_df`` texts. Verification is exact on the
+shingle sets. So folding A and then B yields exactly the pairs that folding A and B at once yields, in
+any order and any batch size, with one documented exception: an anchor is skipped once more than
+``max_anchor_df`` texts hold it, and a pair linked *only* through anchors that crossed that line between
+two folds can be found incrementally and not at once. Texts that share real content share many rare
+anchors, so in practice it does not arise; the boilerplate the cap exists for is not a copy.
+
+Articles with the same ``content_hash`` are exact copies of each other; their text is hashed and indexed
+once, and pairs found for it are reported for every article holding it.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import numpy.typing as npt
+
+from newsfold.copies.containment import compare_pairs, winnow_anchors
+from newsfold.copies.lsh import KeyTable, band_keys, pairs_sharing_keys
+from newsfold.copies.minhash import oph_signatures, signature_to_bytes
+from newsfold.copies.options import CopyOptions
+from newsfold.copies.passages import DocShingles, WordLayout, passages_from_matches, whole_text_passage
+from newsfold.copies.shingles import ShingleBatch, TokenBatch, shingle_batch, tokenize_batch
+from newsfold.errors import UsageError
+from newsfold.model import Article, CopyKind, CopyPair, Passage
+
+U32 = npt.NDArray[np.uint32]
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+FetchTexts = Callable[[Sequence[str]], Mapping[str, str]]
+
+
+@dataclass(frozen=True, slots=True)
+class IndexEntry:
+    """What a store keeps per article to rebuild a :class:`CopyIndex` without re-hashing texts.
+
+    ``signature`` is the MinHash signature (``4 * num_hashes`` bytes), ``band_keys`` and ``anchor_keys``
+    little-endian uint32 arrays. For an article whose text was already indexed under another article
+    (same ``content_hash``) the three are empty: the first article of a text carries them.
+    ``fingerprint`` is :meth:`CopyOptions.index_fingerprint` of the options that made them.
+    """
+
+    article_id: str
+    content_hash: str
+    signature: bytes
+    band_keys: bytes
+    anchor_keys: bytes
+    fingerprint: str
+
+    def to_bytes(self) -> bytes:
+        """One self-describing blob (what the store's ``copy_signatures`` table keeps per article)."""
+        head = json.dumps(
+            {
+                "v": 1,
+                "hash": self.content_hash,
+                "fp": self.fingerprint,
+                "sizes": [len(self.signature), len(self.band_keys), len(self.anchor_keys)],
+            },
+            separators=(",", ":"),
+        ).encode()
+        return len(head).to_bytes(4, "little") + head + self.signature + self.band_keys + self.anchor_keys
+
+    @classmethod
+    def from_bytes(cls, article_id: str, data: bytes) -> IndexEntry:
+        """The inverse of :meth:`to_bytes`; raises :class:`UsageError` for a blob it did not write."""
+        try:
+            size = int.from_bytes(data[:4], "little")
+            head = json.loads(data[4 : 4 + size])
+            signature_size, bands_size, anchors_size = head["sizes"]
+            body = data[4 + size :]
+            if head.get("v") != 1 or len(body) != signature_size + bands_size + anchors_size:
+                raise ValueError("sizes do not add up")
+        except (ValueError, KeyError, TypeError) as error:
+            raise UsageError(f"copy index entry of {article_id!r} is not readable ({error}); fold again") from error
+        return cls(
+            article_id=article_id,
+            content_hash=str(head["hash"]),
+            signature=body[:signature_size],
+            band_keys=body[signature_size : signature_size + bands_size],
+            anchor_keys=body[signature_size + bands_size :],
+            fingerprint=str(head["fp"]),
+        )
+
+
+@dataclass(slots=True)
+class FoldResult:
+    """What one :meth:`CopyIndex.fold` found: new pairs (sorted) and the entries to persist."""
+
+    pairs: list[CopyPair] = field(default_factory=list)
+    entries: list[IndexEntry] = field(default_factory=list)
+
+
+@dataclass(slots=True)
+class _Hashed:
+    """The hashed form of a chunk of texts, kept while the chunk is folded."""
+
+    tokens: TokenBatch
+    shingles: ShingleBatch
+
+    def doc(self, row: int) -> DocShingles:
+        word_lo, word_hi = int(self.tokens.doc_offsets[row]), int(self.tokens.doc_offsets[row + 1])
+        lo, hi = int(self.shingles.doc_offsets[row]), int(self.shingles.doc_offsets[row + 1])
+        return DocShingles(
+            word_starts=self.tokens.starts[word_lo:word_hi],
+            word_ends=self.tokens.ends[word_lo:word_hi],
+            shingle_hashes=self.shingles.hashes[lo:hi],
+            shingle_first_word=self.shingles.first_word[lo:hi] - word_lo,
+        )
+
+
+class CopyIndex:
+    """Finds copy pairs among everything folded into it.
+
+    ``options`` fixes shingling, hashing and thresholds for the life of the index. ``fetch_texts`` maps
+    article ids to their texts and is called for texts indexed by an earlier fold that a new article must
+    be verified against; without it the index keeps every indexed text in memory.
+
+    Contract of :meth:`add` / :meth:`fold`: each article is folded once (ids are unique across folds);
+    the pairs returned are those between a new article and any article folded before, or between two new
+    ones, each once, with ``id_a < id_b``; the union of the pairs of all folds does not depend on how the
+    articles were split into folds or ordered (see the module docstring for the one caveat).
+
+    Example::
+
+        index = CopyIndex(CopyOptions())
+        pairs = index.add(articles)          # list[CopyPair]
+        more = index.add(later_articles)     # pairs that involve the later articles
+    """
+
+    def __init__(self, options: CopyOptions | None = None, fetch_texts: FetchTexts | None = None) -> None:
+        self.options = options if options is not None else CopyOptions()
+        self._fetch_texts = fetch_texts
+        self._ordinal_of_hash: dict[str, int] = {}
+        self._first_id: list[str] = []
+        self._more_ids: dict[int, list[str]] = {}
+        self._content_hash: list[str] = []
+        self._texts: dict[int, str] = {}
+        self._bands = KeyTable()
+        self._anchors = KeyTable()
+        self._fingerprint = self.options.index_fingerprint()
+
+    # ----------------------------------------------------------------------------------------- state
+    def __len__(self) -> int:
+        """The number of articles folded in (exact duplicates counted one by one)."""
+        return len(self._first_id) + sum(len(v) for v in self._more_ids.values())
+
+    @property
+    def num_texts(self) -> int:
+        """The number of distinct texts indexed."""
+        return len(self._first_id)
+
+    @property
+    def key_bytes(self) -> int:
+        """Bytes held by the band and anchor tables (the index proper, without ids and texts)."""
+        return self._bands.nbytes + self._anchors.nbytes
+
+    def memory_bytes(self) -> int:
+        """An estimate of the bytes the index holds: key tables, ids, content hashes and kept texts."""
+        total = self.key_bytes + sys.getsizeof(self._first_id) + sys.getsizeof(self._content_hash)
+        total += sum(sys.getsizeof(i) for i in self._first_id)
+        total += sys.getsizeof(self._ordinal_of_hash) + sum(sys.getsizeof(h) for h in self._content_hash)
+        total += sys.getsizeof(self._more_ids)
+        total += sum(sys.getsizeof(v) + sum(sys.getsizeof(i) for i in v) for v in self._more_ids.values())
+        total += sys.getsizeof(self._texts) + sum(sys.getsizeof(t) for t in self._texts.values())
+        return total
+
+    def members(self, content_hash: str) -> list[str]:
+        """The ids of the articles folded in with this ``content_hash``, in folding order."""
+        ordinal = self._ordinal_of_hash.get(content_hash)
+        if ordinal is None:
+            return []
+        return [self._first_id[ordinal], *self._more_ids.get(ordinal, [])]
+
+    @classmethod
+    def from_entries(
+        cls,
+        entries: Iterable[IndexEntry],
+        options: CopyOptions | None = None,
+        fetch_texts: FetchTexts | None = None,
+    ) -> CopyIndex:
+        """Rebuild an index from persisted entries (in any order).
+
+        Raises :class:`UsageError` when an entry was made under other options (the store should then
+        rebuild the index by folding the articles again).
+        """
+        if fetch_texts is None:
+            raise UsageError("CopyIndex.from_entries needs fetch_texts: the entries hold no texts")
+        index = cls(options, fetch_texts)
+        band_parts: list[U32] = []
+        band_owners: list[U32] = []
+        anchor_parts: list[U32] = []
+        anchor_owners: list[U32] = []
+        duplicates: list[IndexEntry] = []
+        for entry in entries:
+            if entry.fingerprint != index._fingerprint:
+                raise UsageError(
+                    f"index entry of {entry.article_id} was made with options [{entry.fingerprint}], "
+                    f"not [{index._fingerprint}]: fold the articles again to rebuild the index"
+                )
+            if not entry.band_keys and not entry.anchor_keys:
+                duplicates.append(entry)
+                continue
+            ordinal = len(index._first_id)
+            index._ordinal_of_hash[entry.content_hash] = ordinal
+            index._content_hash.append(entry.content_hash)
+            index._first_id.append(entry.article_id)
+            bands = np.frombuffer(entry.band_keys, dtype="<u4").astype(np.uint32)
+            anchors = np.frombuffer(entry.anchor_keys, dtype="<u4").astype(np.uint32)
+            band_parts.append(bands)
+            band_owners.append(np.full(bands.size, ordinal, dtype=np.uint32))
+            anchor_parts.append(anchors)
+            anchor_owners.append(np.full(anchors.size, ordinal, dtype=np.uint32))
+        for entry in duplicates:
+            known = index._ordinal_of_hash.get(entry.content_hash)
+            if known is not None:  # texts without words carry no keys and belong to no text
+                index._more_ids.setdefault(known, []).append(entry.article_id)
+        if band_parts:
+            index._bands.insert(np.concatenate(band_parts), np.concatenate(band_owners))
+            index._anchors.insert(np.concatenate(anchor_parts), np.concatenate(anchor_owners))
+        return index
+
+    # ----------------------------------------------------------------------------------------- folding
+    def add(self, articles: Iterable[Article], *, passages: bool = True) -> list[CopyPair]:
+        """Fold ``articles`` in; return the new copy pairs (see the class contract)."""
+        return self.fold(articles, passages=passages).pairs
+
+    def fold(self, articles: Iterable[Article], *, passages: bool = True) -> FoldResult:
+        """Like :meth:`add`, and also return the :class:`IndexEntry` of every new article."""
+        by_hash: dict[str, list[Article]] = {}
+        seen_ids: set[str] = set()
+        for article in articles:
+            if article.id in seen_ids:
+                raise UsageError(f"article {article.id!r} is folded twice in one batch")
+            seen_ids.add(article.id)
+            by_hash.setdefault(article.content_hash, []).append(article)
+        result = FoldResult()
+        groups = list(by_hash.values())
+        step = self.options.batch_size
+        for start in range(0, len(groups), step):
+            self._fold_chunk(groups[start : start + step], passages, result)
+        result.pairs.sort(key=lambda p: (p.id_a, p.id_b))
+        return result
+
+    def _fold_chunk(self, groups: list[list[Article]], passages: bool, result: FoldResult) -> None:
+        options = self.options
+        texts = [group[0].text for group in groups]
+        tokens = tokenize_batch(texts, options.seed)
+        shingles = shingle_batch(tokens, options.shingle_size)
+        hashed = _Hashed(tokens, shingles)
+        signatures = oph_signatures(shingles, options.num_hashes, options.seed)
+        bands, rows = options.bands_rows
+        keys = band_keys(signatures, bands, rows, options.seed)
+        anchor_keys, anchor_rows = winnow_anchors(shingles, options.anchor_window, options.seed)
+        anchor_offsets = np.searchsorted(anchor_rows, np.arange(len(groups) + 1)).astype(np.int64)
+        has_shingles = np.diff(shingles.doc_offsets) > 0
+
+        # Each row is a distinct text: new (it gets the next ordinal) or known (it brings new members
+        # only). A text without a single word is nobody's copy and is left out.
+        row_ordinal = np.full(len(groups), -1, dtype=np.int64)
+        is_new_text = np.zeros(len(groups), dtype=bool)
+        new_ids: set[str] = set()
+        next_ordinal = len(self._first_id)
+        for row, group in enumerate(groups):
+            new_ids.update(a.id for a in group)
+            ordinal = self._ordinal_of_hash.get(group[0].content_hash)
+            if ordinal is None and has_shingles[row]:
+                is_new_text[row] = True
+                ordinal = next_ordinal
+                next_ordinal += 1
+            if ordinal is not None:
+                row_ordinal[row] = ordinal
+            lo, hi = int(anchor_offsets[row]), int(anchor_offsets[row + 1])
+            for position, article in enumerate(group):
+                carries = bool(is_new_text[row]) and position == 0
+                result.entries.append(
+                    IndexEntry(
+                        article_id=article.id,
+                        content_hash=article.content_hash,
+                        signature=signature_to_bytes(signatures[row]) if carries else b"",
+                        band_keys=keys[row].astype("<u4").tobytes() if carries else b"",
+                        anchor_keys=anchor_keys[lo:hi].astype("<u4").tobytes() if carries else b"",
+                        fingerprint=self._fingerprint,
+                    )
+                )
+        active = np.flatnonzero(row_ordinal >= 0)
+        new_rows = np.flatnonzero(is_new_text)
+        row_of_ordinal = {int(row_ordinal[r]): int(r) for r in active}
+        known_queried = np.zeros(len(self._first_id), dtype=bool)
+        known_queried[row_ordinal[active[~is_new_text[active]]]] = True
+
+        # Candidates by bands: every active row against the table (known texts are in it already),
+        # and new rows among themselves.
+        width = keys.shape[1]
+        band_rows = np.repeat(active, width)
+        found_rows, found_owner = self._bands.lookup(keys[active].ravel())
+        band_lo, band_hi = self._table_pairs(row_ordinal[band_rows[found_rows]], found_owner, known_queried)
+        left, right = pairs_sharing_keys(
+            keys[new_rows].ravel(), np.repeat(row_ordinal[new_rows], width).astype(np.uint32)
+        )
+        band_pairs = np.concatenate([_pack(band_lo, band_hi), _pack(left, right)])
+
+        # Candidates by anchors: as above, counting each shared anchor of a pair once.
+        in_play = row_ordinal[anchor_rows] >= 0
+        a_keys, a_rows = anchor_keys[in_play], anchor_rows[in_play].astype(np.int64)
+        from_new = is_new_text[a_rows]
+        new_keys = a_keys[from_new]
+        frequency = self._anchors.counts(a_keys)
+        if new_keys.size:
+            distinct, counts = np.unique(new_keys, return_counts=True)
+            where = np.minimum(np.searchsorted(distinct, a_keys), distinct.size - 1)
+            frequency += np.where(distinct[where] == a_keys, counts[where], 0)
+        capped = frequency > options.max_anchor_df
+        found_rows, found_owner = self._anchors.lookup(a_keys, skip=capped)
+        anchor_lo, anchor_hi = self._table_pairs(row_ordinal[a_rows[found_rows]], found_owner, known_queried)
+        usable = from_new & ~capped
+        left, right = pairs_sharing_keys(a_keys[usable], row_ordinal[a_rows[usable]].astype(np.uint32))
+        anchor_pairs = np.concatenate([_pack(anchor_lo, anchor_hi), _pack(left, right)])
+        unique_pairs, pair_counts = np.unique(anchor_pairs, return_counts=True)
+        by_anchor = unique_pairs[pair_counts >= options.min_shared_anchors]
+        candidates = np.union1d(band_pairs, by_anchor)
+
+        # Register the chunk's texts and members, then verify and expand pairs to articles.
+        for row in active.tolist():
+            ordinal = int(row_ordinal[row])
+            ids = [a.id for a in groups[row]]
+            if is_new_text[row]:
+                self._ordinal_of_hash[groups[row][0].content_hash] = ordinal
+                self._content_hash.append(groups[row][0].content_hash)
+                self._first_id.append(ids[0])
+                if len(ids) > 1:
+                    self._more_ids[ordinal] = ids[1:]
+                if self._fetch_texts is None:
+                    self._texts[ordinal] = texts[row]
+            else:
+                self._more_ids.setdefault(ordinal, []).extend(ids)
+        self._bands.insert(keys[new_rows].ravel(), np.repeat(row_ordinal[new_rows], width).astype(np.uint32))
+        self._anchors.insert(new_keys, row_ordinal[a_rows[from_new]].astype(np.uint32))
+
+        self._verify(candidates, hashed, row_of_ordinal, new_ids, passages, result)
+        for row in active.tolist():
+            self._exact_pairs(int(row_ordinal[row]), hashed, row, new_ids, passages, result)
+
+    @staticmethod
+    def _table_pairs(
+        query: I64, owner: U32, known_queried: npt.NDArray[np.bool_]
+    ) -> tuple[I64, I64]:
+        """Table hits as (lo, hi) ordinals. Two known texts both queried in one chunk meet twice (each
+        finds the other); only the meeting from the smaller ordinal is kept, so each shared key counts once."""
+        owners = owner.astype(np.int64)
+        keep = owners != query
+        query_is_known = query < known_queried.size
+        keep &= ~(query_is_known & known_queried[owners] & (owners < query))
+        query, owners = query[keep], owners[keep]
+        return np.minimum(query, owners), np.maximum(query, owners)
+
+    def _hashed_texts(self, ordinals: list[int]) -> _Hashed:
+        ids = [self._first_id[o] for o in ordinals]
+        if self._fetch_texts is None:
+            texts = [self._texts[o] for o in ordinals]
+        else:
+            fetched = self._fetch_texts(ids)
+            missing = [i for i in ids if i not in fetched]
+            if missing:
+                raise UsageError(f"fetch_texts returned no text for {len(missing)} ids, e.g. {missing[0]!r}")
+            texts = [fetched[i] for i in ids]
+        tokens = tokenize_batch(texts, self.options.seed)
+        return _Hashed(tokens, shingle_batch(tokens, self.options.shingle_size))
+
+    def _verify(
+        self,
+        candidates: U64,
+        hashed: _Hashed,
+        row_of_ordinal: dict[int, int],
+        new_ids: set[str],
+        passages: bool,
+        result: FoldResult,
+    ) -> None:
+        options = self.options
+        if candidates.size == 0:
+            return
+        lo = (candidates >> np.uint64(32)).astype(np.int64)
+        hi = (candidates & np.uint64(0xFFFFFFFF)).astype(np.int64)
+        outside = sorted(set(np.concatenate([lo, hi]).tolist()) - row_of_ordinal.keys())
+        batches = [hashed] if not outside else [hashed, self._hashed_texts(outside)]
+        doc_of_ordinal = dict(row_of_ordinal)
+        base = hashed.shingles.num_docs
+        doc_of_ordinal.update({o: base + r for r, o in enumerate(outside)})
+        hashes, offsets, layout = _combine(batches)
+        # Passages are aligned from the text with the smaller content hash, so that they do not depend
+        # on folding order (with repeated phrases, alignment is not symmetric).
+        content = self._content_hash
+        lo_left = np.fromiter(
+            (content[a] <= content[b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)),
+            dtype=bool,
+            count=lo.size,
+        )
+        left_ordinal = np.where(lo_left, lo, hi)
+        right_ordinal = np.where(lo_left, hi, lo)
+        to_doc = np.vectorize(doc_of_ordinal.__getitem__, otypes=[np.int64])
+        comparison = compare_pairs(hashes, offsets, to_doc(left_ordinal), to_doc(right_ordinal))
+        shared = comparison.shared
+        size_left, size_right = comparison.size_left, comparison.size_right
+        union = np.maximum(size_left + size_right - shared, 1)
+        jaccard = shared / union
+        small = np.minimum(size_left, size_right)
+        large = np.maximum(size_left, size_right)
+        excerpt = (
+            (small > 0)
+            & (shared >= options.containment_threshold * small)
+            & (small <= options.excerpt_max_ratio * large)
+            & (shared >= options.min_shared_shingles)
+        )
+        near = ~excerpt & (jaccard >= options.jaccard_threshold)
+        accepted = excerpt | near
+        found: dict[int, tuple[Passage, ...]] = {}
+        if passages:
+            found = passages_from_matches(
+                comparison, accepted, layout, options.shingle_size, options.max_gap_words,
+                options.min_passage_words,
+            )
+        for i in np.flatnonzero(accepted).tolist():
+            left_in_right = float(shared[i]) / float(size_left[i])
+            right_in_left = float(shared[i]) / float(size_right[i])
+            pair_passages = found.get(i, ())
+            kind: CopyKind = "excerpt" if excerpt[i] else "near"
+            if lo_left[i]:
+                self._emit(int(lo[i]), int(hi[i]), kind, float(jaccard[i]), left_in_right, right_in_left,
+                           pair_passages, new_ids, result)
+            else:
+                flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end) for p in pair_passages)
+                self._emit(int(lo[i]), int(hi[i]), kind, float(jaccard[i]), right_in_left, left_in_right,
+                           flipped, new_ids, result)
+
+    def _emit(
+        self,
+        lo: int,
+        hi: int,
+        kind: CopyKind,
+        jaccard: float,
+        lo_in_hi: float,
+        hi_in_lo: float,
+        found: tuple[Passage, ...],
+        new_ids: set[str],
+        result: FoldResult,
+    ) -> None:
+        flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end) for p in found)
+        for id_lo in [self._first_id[lo], *self._more_ids.get(lo, [])]:
+            for id_hi in [self._first_id[hi], *self._more_ids.get(hi, [])]:
+                if id_lo not in new_ids and id_hi not in new_ids:
+                    continue
+                if id_lo < id_hi:
+                    result.pairs.append(CopyPair(id_lo, id_hi, kind, jaccard, lo_in_hi, hi_in_lo, found))
+                else:
+                    result.pairs.append(CopyPair(id_hi, id_lo, kind, jaccard, hi_in_lo, lo_in_hi, flipped))
+
+    def _exact_pairs(
+        self, ordinal: int, hashed: _Hashed, row: int, new_ids: set[str], passages: bool, result: FoldResult
+    ) -> None:
+        ids = [self._first_id[ordinal], *self._more_ids.get(ordinal, [])]
+        if len(ids) < 2:
+            return
+        found = whole_text_passage(hashed.doc(row)) if passages else ()
+        for position, id_a in enumerate(ids):
+            for id_b in ids[position + 1 :]:
+                if id_a not in new_ids and id_b not in new_ids:
+                    continue
+                low, high = (id_a, id_b) if id_a < id_b else (id_b, id_a)
+                result.pairs.append(CopyPair(low, high, "exact", 1.0, 1.0, 1.0, found))
+
+
+def _pack(lo: npt.NDArray[np.integer], hi: npt.NDArray[np.integer]) -> U64:
+    """Ordinal pairs as one sortable uint64 each (smaller ordinal in the high half)."""
+    lo64 = lo.astype(np.uint64)
+    hi64 = hi.astype(np.uint64)
+    return (np.minimum(lo64, hi64) << np.uint64(32)) | np.maximum(lo64, hi64)
+
+
+
+def _combine(batches: list[_Hashed]) -> tuple[U64, I64, WordLayout]:
+    """Concatenate hashed batches: their shingle hashes, text offsets and word layout, batch after batch."""
+    hashes: list[U64] = []
+    offsets: list[I64] = [np.zeros(1, dtype=np.int64)]
+    first_word: list[I64] = []
+    text_first: list[I64] = []
+    text_end: list[I64] = []
+    starts: list[I64] = []
+    ends: list[I64] = []
+    shingle_shift = 0
+    word_shift = 0
+    for batch in batches:
+        tokens, shingles = batch.tokens, batch.shingles
+        counts = np.diff(shingles.doc_offsets)
+        doc_of = np.repeat(np.arange(counts.size), counts)
+        hashes.append(shingles.hashes)
+        offsets.append(shingles.doc_offsets[1:] + shingle_shift)
+        first_word.append(shingles.first_word + word_shift)
+        text_first.append(tokens.doc_offsets[doc_of] + word_shift)
+        text_end.append(tokens.doc_offsets[doc_of + 1] + word_shift)
+        starts.append(tokens.starts)
+        ends.append(tokens.ends)
+        shingle_shift += shingles.hashes.size
+        word_shift += tokens.hashes.size
+    layout = WordLayout(
+        first_word=np.concatenate(first_word),
+        text_first_word=np.concatenate(text_first),
+        text_end_word=np.concatenate(text_end),
+        word_starts=np.concatenate(starts),
+        word_ends=np.concatenate(ends),
+    )
+    return np.concatenate(hashes), np.concatenate(offsets), layout

@@ -1,0 +1,154 @@
+"""Shared passages: the aligned stretches of text two copies have in common, as character offsets.
+
+Like passim's alignments (Smith, Cordell and Mullen, "Computational Methods for Uncovering Reprinted
+Texts in Antebellum American Newspapers", 2015), but local and greedy rather than Smith-Waterman: every
+shingle of ``a`` is matched to the first shingle of ``b`` with the same hash; matches on one diagonal
+(next shingle of ``a`` to next shingle of ``b``) form runs; a run covers the words of all its shingles.
+Runs that follow each other in both texts with at most ``max_gap_words`` words between them are merged
+into one passage, so a changed word, a typo or a dropped sentence inside a copied stretch does not cut
+it in two. A reordered paragraph gives a passage of its own. Passages are half-open character offsets
+into the two texts, from the first character of the first word to the last character of the last word.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from newsfold.copies.containment import PairComparison, compare_pairs
+from newsfold.model import Passage
+
+U64 = npt.NDArray[np.uint64]
+I64 = npt.NDArray[np.int64]
+
+
+@dataclass(frozen=True, slots=True)
+class DocShingles:
+    """One text's words and shingles in text order (a slice of a batch; offsets are into the text)."""
+
+    word_starts: I64
+    word_ends: I64
+    shingle_hashes: U64
+    shingle_first_word: I64
+
+    @property
+    def num_words(self) -> int:
+        return int(self.word_starts.size)
+
+
+@dataclass(frozen=True, slots=True)
+class WordLayout:
+    """Where the shingles of many concatenated texts sit among their words (all indices global).
+
+    ``first_word[k]``: the word shingle ``k`` starts at; ``text_first_word[k]`` / ``text_end_word[k]``:
+    the word range of the text shingle ``k`` belongs to; ``word_starts`` / ``word_ends``: each word's
+    character offsets in its own text.
+    """
+
+    first_word: I64
+    text_first_word: I64
+    text_end_word: I64
+    word_starts: I64
+    word_ends: I64
+
+
+def passages_from_matches(
+    comparison: PairComparison,
+    keep: npt.NDArray[np.bool_],
+    layout: WordLayout,
+    shingle_size: int,
+    max_gap_words: int,
+    min_words: int = 1,
+) -> dict[int, tuple[Passage, ...]]:
+    """The shared passages of every pair ``i`` with ``keep[i]``, from a :func:`compare_pairs` result.
+
+    Passages of fewer than ``min_words`` words in the left text are dropped, unless they span all of it.
+    """
+    selected = keep[comparison.match_pair]
+    pair = comparison.match_pair[selected]
+    left = comparison.match_left[selected]
+    right = comparison.match_right[selected]
+    if pair.size == 0:
+        return {}
+    breaks = np.flatnonzero((np.diff(pair) != 0) | (np.diff(left) != 1) | (np.diff(right) != 1))
+    run_first = np.concatenate([[0], breaks + 1])
+    run_last = np.concatenate([breaks, [pair.size - 1]])
+    first_word = layout.first_word
+    a_start = first_word[left[run_first]]
+    a_end = np.minimum(first_word[left[run_last]] + shingle_size, layout.text_end_word[left[run_last]])
+    b_start = first_word[right[run_first]]
+    b_end = np.minimum(first_word[right[run_last]] + shingle_size, layout.text_end_word[right[run_last]])
+    a_text_start = layout.text_first_word[left[run_first]]
+    a_text_end = layout.text_end_word[left[run_first]]
+    starts, ends = layout.word_starts, layout.word_ends
+    result: dict[int, tuple[Passage, ...]] = {}
+    current_pair = -1
+    merged: list[list[int]] = []
+
+    def flush() -> None:
+        if current_pair >= 0:
+            result[current_pair] = tuple(
+                Passage(int(starts[a0]), int(ends[a1 - 1]), int(starts[b0]), int(ends[b1 - 1]))
+                for a0, a1, b0, b1, text_a0, text_a1 in merged
+                if a1 - a0 >= min_words or (a0 == text_a0 and a1 == text_a1)
+            )
+
+    for run_pair, a0, a1, b0, b1, text_a0, text_a1 in zip(
+        pair[run_first].tolist(),
+        a_start.tolist(),
+        a_end.tolist(),
+        b_start.tolist(),
+        b_end.tolist(),
+        a_text_start.tolist(),
+        a_text_end.tolist(),
+        strict=True,
+    ):
+        if run_pair != current_pair:
+            flush()
+            current_pair = run_pair
+            merged = []
+        elif merged:
+            last = merged[-1]
+            if a0 <= last[1] + max_gap_words and last[2] <= b0 <= last[3] + max_gap_words:
+                last[1] = max(last[1], a1)
+                last[3] = max(last[3], b1)
+                continue
+        merged.append([a0, a1, b0, b1, text_a0, text_a1])
+    flush()
+    return result
+
+
+def shared_passages(
+    doc_a: DocShingles, doc_b: DocShingles, shingle_size: int, max_gap_words: int, min_words: int = 1
+) -> tuple[Passage, ...]:
+    """The shared passages of two texts, ordered by their start in ``a`` (see the module docstring)."""
+    words_a = doc_a.num_words
+    hashes = np.concatenate([doc_a.shingle_hashes, doc_b.shingle_hashes])
+    offsets = np.array([0, doc_a.shingle_hashes.size, hashes.size], dtype=np.int64)
+    comparison = compare_pairs(hashes, offsets, np.array([0]), np.array([1]))
+    count_a, count_b = doc_a.shingle_hashes.size, doc_b.shingle_hashes.size
+    layout = WordLayout(
+        first_word=np.concatenate([doc_a.shingle_first_word, doc_b.shingle_first_word + words_a]),
+        text_first_word=np.concatenate(
+            [np.zeros(count_a, dtype=np.int64), np.full(count_b, words_a, dtype=np.int64)]
+        ),
+        text_end_word=np.concatenate(
+            [np.full(count_a, words_a, dtype=np.int64), np.full(count_b, words_a + doc_b.num_words, dtype=np.int64)]
+        ),
+        word_starts=np.concatenate([doc_a.word_starts, doc_b.word_starts]),
+        word_ends=np.concatenate([doc_a.word_ends, doc_b.word_ends]),
+    )
+    found = passages_from_matches(
+        comparison, np.ones(1, dtype=bool), layout, shingle_size, max_gap_words, min_words
+    )
+    return found.get(0, ())
+
+
+def whole_text_passage(doc: DocShingles) -> tuple[Passage, ...]:
+    """The one passage of two identical texts: from the first word to the last."""
+    if doc.num_words == 0:
+        return ()
+    start, end = int(doc.word_starts[0]), int(doc.word_ends[-1])
+    return (Passage(start, end, start, end),)

@@ -8,6 +8,8 @@ import random
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from newsfold.events.cluster import ClusterOptions, OnlineEventGrouper, group_events
 from newsfold.events.scorer import FEATURE_NAMES
@@ -84,6 +86,13 @@ def test_result_does_not_depend_on_input_order() -> None:
     again = group_events(shuffled)
     assert again.events == expected.events
     assert again.assignments == expected.assignments
+
+    @settings(max_examples=8, deadline=None)
+    @given(st.permutations(range(len(articles))))
+    def any_order(order: list[int]) -> None:
+        assert group_events([articles[i] for i in order]).events == expected.events
+
+    any_order()
 
 
 def test_online_add_matches_batch() -> None:

@@ -23,6 +23,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsfold.events.cluster import publication_key
 from newsfold.events.entities import extract_mentions
 from newsfold.events.features import ArticleFeatures, IdfTable, article_features
 from newsfold.events.text import sentences, terms
@@ -125,7 +126,7 @@ def build_card(
         idf = IdfTable.background()
         features = [article_features(a, idf) for a in articles]
     by_id = {f.article_id: f for f in features}
-    ordered = sorted(articles, key=lambda a: (str(a.published or ""), a.id))
+    ordered = sorted(articles, key=publication_key)
 
     centroid: dict[str, float] = {}
     for article in ordered:

@@ -474,7 +474,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--systems", nargs="+", default=list(SYSTEMS), choices=list(SYSTEMS))
     parser.add_argument("--no-passages", action="store_true", help="newsfold without shared passages")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--peer-threshold", type=float, default=0.5, help="LSH threshold of the peers")
+    parser.add_argument("--peer-threshold", type=float, default=0.6, help="LSH threshold of the peers (newsfold: lsh_threshold)")
     args = parser.parse_args(argv)
     if not DATA.exists():
         print(f"needs the shared data at {DATA}", file=sys.stderr)

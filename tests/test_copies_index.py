@@ -7,7 +7,7 @@ import random
 import pytest
 import xxhash
 
-from newsfold.copies import CopyIndex, CopyOptions, build_groups, facts_of, find_copies
+from newsfold.copies import CopyIndex, CopyOptions, build_groups, facts_of, find_copies, verify_pairs
 from newsfold.copies.index import IndexEntry
 from newsfold.errors import UsageError
 from newsfold.model import Article, CopyPair
@@ -142,3 +142,24 @@ def test_an_id_folded_twice_in_one_batch_is_an_error() -> None:
 def test_bad_options_say_what_is_wrong() -> None:
     with pytest.raises(UsageError, match="jaccard_threshold"):
         CopyOptions(jaccard_threshold=1.5)
+
+
+def test_verify_pairs_is_the_index_rule_as_a_pure_function(corpus: list[Article], batch_pairs: list[CopyPair]) -> None:
+    by_id = {a.id: a for a in corpus}
+    sample = [p for p in batch_pairs if p.kind != "exact"][:40]
+    texts: list[str] = []
+    left: list[int] = []
+    right: list[int] = []
+    for pair in sample:
+        a, b = by_id[pair.id_a], by_id[pair.id_b]
+        small, large = (a, b) if a.content_hash <= b.content_hash else (b, a)
+        left.append(len(texts))
+        texts.append(small.text)
+        right.append(len(texts))
+        texts.append(large.text)
+    verdicts = verify_pairs(texts, left, right)
+    for pair, verdict in zip(sample, verdicts, strict=True):
+        assert verdict is not None and verdict.kind == pair.kind
+        assert verdict.jaccard == pair.jaccard
+    unrelated = verify_pairs(["alpha beta gamma delta epsilon zeta", "one two three four five six"], [0], [1])
+    assert unrelated == [None]

@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from newsfold.copies.containment import dense_ranks
 from newsfold.copies.lsh import KeyTable, band_keys, collision_probability, optimal_bands, pairs_sharing_keys
 
 
@@ -65,3 +66,10 @@ def test_frequent_keys_can_be_skipped() -> None:
     owners = np.array([10, 11, 12, 13, 14], dtype=np.uint32)
     left, right = pairs_sharing_keys(keys, owners, max_df=2)
     assert list(zip(left.tolist(), right.tolist(), strict=True)) == [(13, 14)]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 5) | st.integers(2**63, 2**63 + 3), max_size=80))
+def test_dense_ranks_equal_numpy_unique(values: list[int]) -> None:
+    array = np.array(values, dtype=np.uint64)
+    assert dense_ranks(array).tolist() == np.unique(array, return_inverse=True)[1].ravel().tolist()

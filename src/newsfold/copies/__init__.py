@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from newsfold.copies.groups import MemberFacts, build_groups, choose_canonical, facts_of, pair_similarity
-from newsfold.copies.index import CopyIndex, FoldResult, IndexEntry
+from newsfold.copies.index import CopyIndex, FoldResult, IndexEntry, Verdict, verify_pairs
 from newsfold.copies.options import CopyOptions
 from newsfold.model import Article, CopyGroup, CopyPair
 
@@ -30,6 +30,8 @@ __all__ = [
     "facts_of",
     "find_copies",
     "pair_similarity",
+    "Verdict",
+    "verify_pairs",
 ]
 
 

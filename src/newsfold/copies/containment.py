@@ -125,11 +125,10 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     empty = np.zeros(0, dtype=np.int64)
     if num_pairs == 0:
         return PairComparison(empty, empty, empty, empty, empty, empty)
-    _, dense_ranks = np.unique(hashes, return_inverse=True)
-    dense = dense_ranks.astype(np.int64).ravel()
+    dense = dense_ranks(hashes)
     order = np.argsort(right, kind="stable")
     left_sorted, right_sorted = left[order], right[order]
-    pair_of, position = _expand(offsets[left_sorted], offsets[left_sorted + 1])
+    pair_of, position = expand_ranges(offsets[left_sorted], offsets[left_sorted + 1])
     left_dense = dense[position]
     element_end = np.cumsum(offsets[left_sorted + 1] - offsets[left_sorted])
     # Pairs are sorted by right text: the elements of right text d are one contiguous slice.
@@ -178,7 +177,36 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     )
 
 
-def _expand(lo: I64, hi: I64) -> tuple[I64, I64]:
+def dense_ranks(values: U64) -> I64:
+    """The rank of each value among the distinct values (equal values, equal ranks), exactly.
+
+    Fast path: the position is packed into the low bits of each value, so one plain sort (no argsort)
+    orders values by their high bits and carries the positions along; when no two distinct values share
+    those high bits, which is checked, ranks follow directly. Otherwise ``np.unique`` does it.
+    """
+    size = values.size
+    if size == 0:
+        return np.zeros(0, dtype=np.int64)
+    bits = max(1, size.bit_length())
+    mask = np.uint64((1 << bits) - 1)
+    packed = (values & ~mask) | np.arange(size, dtype=np.uint64)
+    packed.sort()
+    positions = (packed & mask).astype(np.int64)
+    ordered = values[positions]
+    new_value = np.ones(size, dtype=bool)
+    np.not_equal(ordered[1:], ordered[:-1], out=new_value[1:])
+    high = packed >> np.uint64(bits)
+    new_high = np.ones(size, dtype=bool)
+    np.not_equal(high[1:], high[:-1], out=new_high[1:])
+    if not np.array_equal(new_value, new_high):
+        return np.unique(values, return_inverse=True)[1].astype(np.int64).ravel()
+    ranks = np.empty(size, dtype=np.int64)
+    ranks[positions] = np.cumsum(new_value) - 1
+    return ranks
+
+
+def expand_ranges(lo: I64, hi: I64) -> tuple[I64, I64]:
+    """For ranges ``[lo[i], hi[i])``: (i repeated once per position, every position), flat."""
     counts = hi - lo
     which = np.repeat(np.arange(lo.size, dtype=np.int64), counts)
     starts = np.cumsum(counts) - counts

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from newsfold.copies.containment import compare_pairs, winnow_anchors
+from newsfold.copies.containment import compare_pairs, expand_ranges, winnow_anchors
 from newsfold.copies.lsh import KeyTable, band_keys, pairs_sharing_keys
 from newsfold.copies.minhash import oph_signatures, signature_to_bytes
 from newsfold.copies.options import CopyOptions
@@ -393,12 +393,14 @@ class CopyIndex:
             return
         lo = (candidates >> np.uint64(32)).astype(np.int64)
         hi = (candidates & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        outside = sorted(set(np.concatenate([lo, hi]).tolist()) - row_of_ordinal.keys())
-        batches = [hashed] if not outside else [hashed, self._hashed_texts(outside)]
-        doc_of_ordinal = dict(row_of_ordinal)
-        base = hashed.shingles.num_docs
-        doc_of_ordinal.update({o: base + r for r, o in enumerate(outside)})
-        hashes, offsets, layout = _combine(batches)
+        involved = set(np.concatenate([lo, hi]).tolist())
+        inside = sorted(o for o in involved if o in row_of_ordinal)
+        outside = sorted(involved - row_of_ordinal.keys())
+        selections: list[tuple[_Hashed, I64]] = [(hashed, np.array([row_of_ordinal[o] for o in inside], dtype=np.int64))]
+        if outside:
+            selections.append((self._hashed_texts(outside), np.arange(len(outside), dtype=np.int64)))
+        doc_of_ordinal = {o: d for d, o in enumerate(inside + outside)}
+        hashes, offsets, layout = _combine(selections)
         # Passages are aligned from the text with the smaller content hash, so that they do not depend
         # on folding order (with repeated phrases, alignment is not symmetric).
         content = self._content_hash
@@ -410,39 +412,17 @@ class CopyIndex:
         left_ordinal = np.where(lo_left, lo, hi)
         right_ordinal = np.where(lo_left, hi, lo)
         to_doc = np.vectorize(doc_of_ordinal.__getitem__, otypes=[np.int64])
-        comparison = compare_pairs(hashes, offsets, to_doc(left_ordinal), to_doc(right_ordinal))
-        shared = comparison.shared
-        size_left, size_right = comparison.size_left, comparison.size_right
-        union = np.maximum(size_left + size_right - shared, 1)
-        jaccard = shared / union
-        small = np.minimum(size_left, size_right)
-        large = np.maximum(size_left, size_right)
-        excerpt = (
-            (small > 0)
-            & (shared >= options.containment_threshold * small)
-            & (small <= options.excerpt_max_ratio * large)
-            & (shared >= options.min_shared_shingles)
-        )
-        near = ~excerpt & (jaccard >= options.jaccard_threshold)
-        accepted = excerpt | near
-        found: dict[int, tuple[Passage, ...]] = {}
-        if passages:
-            found = passages_from_matches(
-                comparison, accepted, layout, options.shingle_size, options.max_gap_words,
-                options.min_passage_words,
-            )
-        for i in np.flatnonzero(accepted).tolist():
-            left_in_right = float(shared[i]) / float(size_left[i])
-            right_in_left = float(shared[i]) / float(size_right[i])
-            pair_passages = found.get(i, ())
-            kind: CopyKind = "excerpt" if excerpt[i] else "near"
+        verdicts = _judge(hashes, offsets, layout, to_doc(left_ordinal), to_doc(right_ordinal), options, passages)
+        for i, verdict in enumerate(verdicts):
+            if verdict is None:
+                continue
             if lo_left[i]:
-                self._emit(int(lo[i]), int(hi[i]), kind, float(jaccard[i]), left_in_right, right_in_left,
-                           pair_passages, new_ids, result)
+                self._emit(int(lo[i]), int(hi[i]), verdict.kind, verdict.jaccard, verdict.containment_left_in_right,
+                           verdict.containment_right_in_left, verdict.passages, new_ids, result)
             else:
-                flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end) for p in pair_passages)
-                self._emit(int(lo[i]), int(hi[i]), kind, float(jaccard[i]), right_in_left, left_in_right,
-                           flipped, new_ids, result)
+                flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end) for p in verdict.passages)
+                self._emit(int(lo[i]), int(hi[i]), verdict.kind, verdict.jaccard, verdict.containment_right_in_left,
+                           verdict.containment_left_in_right, flipped, new_ids, result)
 
     def _emit(
         self,
@@ -489,30 +469,35 @@ def _pack(lo: npt.NDArray[np.integer], hi: npt.NDArray[np.integer]) -> U64:
 
 
 
-def _combine(batches: list[_Hashed]) -> tuple[U64, I64, WordLayout]:
-    """Concatenate hashed batches: their shingle hashes, text offsets and word layout, batch after batch."""
+def _combine(selections: list[tuple[_Hashed, I64]]) -> tuple[U64, I64, WordLayout]:
+    """The shingle hashes, text offsets and word layout of the selected rows of hashed batches, in order."""
     hashes: list[U64] = []
-    offsets: list[I64] = [np.zeros(1, dtype=np.int64)]
+    counts_all: list[I64] = []
     first_word: list[I64] = []
     text_first: list[I64] = []
     text_end: list[I64] = []
     starts: list[I64] = []
     ends: list[I64] = []
-    shingle_shift = 0
     word_shift = 0
-    for batch in batches:
+    for batch, rows in selections:
         tokens, shingles = batch.tokens, batch.shingles
-        counts = np.diff(shingles.doc_offsets)
-        doc_of = np.repeat(np.arange(counts.size), counts)
-        hashes.append(shingles.hashes)
-        offsets.append(shingles.doc_offsets[1:] + shingle_shift)
-        first_word.append(shingles.first_word + word_shift)
-        text_first.append(tokens.doc_offsets[doc_of] + word_shift)
-        text_end.append(tokens.doc_offsets[doc_of + 1] + word_shift)
-        starts.append(tokens.starts)
-        ends.append(tokens.ends)
-        shingle_shift += shingles.hashes.size
-        word_shift += tokens.hashes.size
+        shingle_lo, shingle_hi = shingles.doc_offsets[rows], shingles.doc_offsets[rows + 1]
+        word_lo, word_hi = tokens.doc_offsets[rows], tokens.doc_offsets[rows + 1]
+        word_counts = word_hi - word_lo
+        new_word_lo = np.cumsum(word_counts) - word_counts + word_shift
+        which, positions = expand_ranges(shingle_lo, shingle_hi)
+        _, word_positions = expand_ranges(word_lo, word_hi)
+        hashes.append(shingles.hashes[positions])
+        counts_all.append(shingle_hi - shingle_lo)
+        first_word.append(shingles.first_word[positions] - word_lo[which] + new_word_lo[which])
+        text_first.append(new_word_lo[which])
+        text_end.append(new_word_lo[which] + word_counts[which])
+        starts.append(tokens.starts[word_positions])
+        ends.append(tokens.ends[word_positions])
+        word_shift += int(word_counts.sum())
+    counts = np.concatenate(counts_all)
+    offsets = np.zeros(counts.size + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
     layout = WordLayout(
         first_word=np.concatenate(first_word),
         text_first_word=np.concatenate(text_first),
@@ -520,4 +505,86 @@ def _combine(batches: list[_Hashed]) -> tuple[U64, I64, WordLayout]:
         word_starts=np.concatenate(starts),
         word_ends=np.concatenate(ends),
     )
-    return np.concatenate(hashes), np.concatenate(offsets), layout
+    return np.concatenate(hashes), offsets, layout
+
+
+@dataclass(frozen=True, slots=True)
+class Verdict:
+    """The verified relation of a pair of different texts that are copies (see :func:`verify_pairs`).
+
+    Containments are of the left text in the right one and back; passages are ``a`` = left, ``b`` = right.
+    """
+
+    kind: CopyKind
+    jaccard: float
+    containment_left_in_right: float
+    containment_right_in_left: float
+    passages: tuple[Passage, ...]
+
+
+def verify_pairs(
+    texts: Sequence[str],
+    left: Sequence[int],
+    right: Sequence[int],
+    options: CopyOptions | None = None,
+    *,
+    passages: bool = True,
+) -> list[Verdict | None]:
+    """Verify pairs ``(texts[left[i]], texts[right[i]])`` exactly: a :class:`Verdict`, or ``None`` when
+    they are not copies. Pure: the result for a pair depends on its two texts and ``options`` only (for
+    passages, also on which side is left; :class:`CopyIndex` puts the smaller content hash left)."""
+    options = options if options is not None else CopyOptions()
+    if len(left) != len(right):
+        raise UsageError(f"left and right differ in length ({len(left)} != {len(right)})")
+    if not left:
+        return []
+    tokens = tokenize_batch(list(texts), options.seed)
+    hashed = _Hashed(tokens, shingle_batch(tokens, options.shingle_size))
+    hashes, offsets, layout = _combine([(hashed, np.arange(len(texts), dtype=np.int64))])
+    return _judge(
+        hashes, offsets, layout, np.asarray(left, dtype=np.int64), np.asarray(right, dtype=np.int64), options, passages
+    )
+
+
+def _judge(
+    hashes: U64,
+    offsets: I64,
+    layout: WordLayout,
+    left: I64,
+    right: I64,
+    options: CopyOptions,
+    passages: bool,
+) -> list[Verdict | None]:
+    """Compare pairs exactly and apply the kind rules: ``excerpt`` when the smaller text has at most
+    ``excerpt_max_ratio`` of the larger's shingles, at least ``containment_threshold`` of its own shingles
+    are in the larger and they share at least ``min_shared_shingles``; else ``near`` when the Jaccard
+    similarity is at least ``jaccard_threshold``; else not copies."""
+    comparison = compare_pairs(hashes, offsets, left, right)
+    shared = comparison.shared
+    size_left, size_right = comparison.size_left, comparison.size_right
+    jaccard = shared / np.maximum(size_left + size_right - shared, 1)
+    small = np.minimum(size_left, size_right)
+    large = np.maximum(size_left, size_right)
+    excerpt = (
+        (small > 0)
+        & (shared >= options.containment_threshold * small)
+        & (small <= options.excerpt_max_ratio * large)
+        & (shared >= options.min_shared_shingles)
+    )
+    near = ~excerpt & (jaccard >= options.jaccard_threshold)
+    accepted = excerpt | near
+    found: dict[int, tuple[Passage, ...]] = {}
+    if passages:
+        found = passages_from_matches(
+            comparison, accepted, layout, options.shingle_size, options.max_gap_words, options.min_passage_words
+        )
+    verdicts: list[Verdict | None] = [None] * left.size
+    for i in np.flatnonzero(accepted).tolist():
+        verdicts[i] = Verdict(
+            kind="excerpt" if excerpt[i] else "near",
+            jaccard=float(jaccard[i]),
+            containment_left_in_right=float(shared[i]) / float(size_left[i]),
+            containment_right_in_left=float(shared[i]) / float(size_right[i]),
+            passages=found.get(i, ()),
+        )
+    return verdicts

@@ -4,8 +4,8 @@ Like passim's alignments (Smith, Cordell and Mullen, "Computational Methods for 
 Texts in Antebellum American Newspapers", 2015), but local and greedy rather than Smith-Waterman: every
 shingle of ``a`` is matched to the first shingle of ``b`` with the same hash; matches on one diagonal
 (next shingle of ``a`` to next shingle of ``b``) form runs; a run covers the words of all its shingles.
-Runs that follow each other in both texts with at most ``max_gap_words`` words between them are merged
-into one passage, so a changed word, a typo or a dropped sentence inside a copied stretch does not cut
+A run that follows the run before it in both texts with at most ``max_gap_words`` words between them
+continues its passage, so a changed word, a typo or a dropped sentence inside a copied stretch does not cut
 it in two. A reordered paragraph gives a passage of its own. Passages are half-open character offsets
 into the two texts, from the first character of the first word to the last character of the last word.
 """
@@ -80,43 +80,40 @@ def passages_from_matches(
     a_end = np.minimum(first_word[left[run_last]] + shingle_size, layout.text_end_word[left[run_last]])
     b_start = first_word[right[run_first]]
     b_end = np.minimum(first_word[right[run_last]] + shingle_size, layout.text_end_word[right[run_last]])
-    a_text_start = layout.text_first_word[left[run_first]]
-    a_text_end = layout.text_end_word[left[run_first]]
+    run_pair = pair[run_first]
+    # A run continues the passage of the run before it when both belong to one pair and it starts at most
+    # max_gap_words after that run in both texts (and not before it in b).
+    follows = np.zeros(run_pair.size, dtype=bool)
+    follows[1:] = (
+        (run_pair[1:] == run_pair[:-1])
+        & (a_start[1:] <= a_end[:-1] + max_gap_words)
+        & (b_start[1:] >= b_start[:-1])
+        & (b_start[1:] <= b_end[:-1] + max_gap_words)
+    )
+    heads = np.flatnonzero(~follows)
+    passage_pair = run_pair[heads]
+    p_a0, p_b0 = a_start[heads], b_start[heads]
+    p_a1 = np.maximum.reduceat(a_end, heads)
+    p_b1 = np.maximum.reduceat(b_end, heads)
+    text_a0 = layout.text_first_word[left[run_first[heads]]]
+    text_a1 = layout.text_end_word[left[run_first[heads]]]
+    keep_passage = (p_a1 - p_a0 >= min_words) | ((p_a0 == text_a0) & (p_a1 == text_a1))
+    passage_pair, p_a0, p_a1, p_b0, p_b1 = (
+        x[keep_passage] for x in (passage_pair, p_a0, p_a1, p_b0, p_b1)
+    )
     starts, ends = layout.word_starts, layout.word_ends
+    char_a0, char_a1 = starts[p_a0].tolist(), ends[p_a1 - 1].tolist()
+    char_b0, char_b1 = starts[p_b0].tolist(), ends[p_b1 - 1].tolist()
     result: dict[int, tuple[Passage, ...]] = {}
-    current_pair = -1
-    merged: list[list[int]] = []
-
-    def flush() -> None:
-        if current_pair >= 0:
-            result[current_pair] = tuple(
-                Passage(int(starts[a0]), int(ends[a1 - 1]), int(starts[b0]), int(ends[b1 - 1]))
-                for a0, a1, b0, b1, text_a0, text_a1 in merged
-                if a1 - a0 >= min_words or (a0 == text_a0 and a1 == text_a1)
-            )
-
-    for run_pair, a0, a1, b0, b1, text_a0, text_a1 in zip(
-        pair[run_first].tolist(),
-        a_start.tolist(),
-        a_end.tolist(),
-        b_start.tolist(),
-        b_end.tolist(),
-        a_text_start.tolist(),
-        a_text_end.tolist(),
-        strict=True,
-    ):
-        if run_pair != current_pair:
-            flush()
-            current_pair = run_pair
-            merged = []
-        elif merged:
-            last = merged[-1]
-            if a0 <= last[1] + max_gap_words and last[2] <= b0 <= last[3] + max_gap_words:
-                last[1] = max(last[1], a1)
-                last[3] = max(last[3], b1)
-                continue
-        merged.append([a0, a1, b0, b1, text_a0, text_a1])
-    flush()
+    if passage_pair.size == 0:
+        return result
+    bounds = np.flatnonzero(np.diff(passage_pair)) + 1
+    first_of = np.concatenate([[0], bounds]).tolist()
+    last_of = np.concatenate([bounds, [passage_pair.size]]).tolist()
+    for pair_index, lo, hi in zip(passage_pair[first_of].tolist(), first_of, last_of, strict=True):
+        result[pair_index] = tuple(
+            Passage(char_a0[k], char_a1[k], char_b0[k], char_b1[k]) for k in range(lo, hi)
+        )
     return result
 
 

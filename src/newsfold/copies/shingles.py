@@ -27,7 +27,7 @@ U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 _MASK64 = (1 << 64) - 1
-_POLY_BASE = 0x100000001B3  # FNV-1 64-bit prime: odd, so invertible modulo 2**64
+_POLY_BASE = 0x100000001B3  # the FNV-1 64-bit prime
 _SHINGLE_MULTIPLIERS = (
     0x9E3779B97F4A7C15,
     0xC2B2AE3D27D4EB4F,
@@ -79,20 +79,21 @@ def _fold_table() -> npt.NDArray[np.uint32]:
     return table
 
 
-_powers_cache: list[U64] = []
+_CHAR_BUDGET = 1 << 20
+_power_tables: list[tuple[U64, U64]] = []
 
 
-def _inverse_powers(count: int) -> U64:
-    """``B**-i mod 2**64`` for ``i < count`` (grown on demand and kept)."""
-    if _powers_cache and _powers_cache[0].size >= count:
-        return _powers_cache[0][:count]
-    size = max(2 * count, 1 << 20)
-    inverse = pow(_POLY_BASE, -1, 1 << 64)
-    powers = np.full(size, inverse, dtype=np.uint64)
-    powers[0] = 1
-    powers = np.cumprod(powers, dtype=np.uint64)
-    _powers_cache[:] = [powers]
-    return powers[:count]
+def _powers(count: int) -> tuple[U64, U64]:
+    """``(B**-i, B**i) mod 2**64`` for ``i < count`` (kept and grown on demand)."""
+    if not _power_tables or _power_tables[0][0].size < count:
+        size = max(count, _CHAR_BUDGET + 1)
+        inverse = np.full(size, pow(_POLY_BASE, -1, 1 << 64), dtype=np.uint64)
+        inverse[0] = 1
+        forward = np.full(size, _POLY_BASE, dtype=np.uint64)
+        forward[0] = 1
+        _power_tables[:] = [(np.cumprod(inverse, dtype=np.uint64), np.cumprod(forward, dtype=np.uint64))]
+    inverse_table, forward_table = _power_tables[0]
+    return inverse_table[:count], forward_table[:count]
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +115,33 @@ class TokenBatch:
 
 
 def tokenize_batch(texts: list[str], seed: int) -> TokenBatch:
-    """Find and hash the words of every text in ``texts`` (see the module docstring for the contract)."""
+    """Find and hash the words of every text in ``texts`` (see the module docstring for the contract).
+
+    Texts are processed about a million characters at a time, to bound the temporary arrays.
+    """
+    parts: list[list[str]] = [[]]
+    size = 0
+    for text in texts:
+        if parts[-1] and size + len(text) > _CHAR_BUDGET:
+            parts.append([])
+            size = 0
+        parts[-1].append(text)
+        size += len(text) + 1
+    if len(parts) == 1:
+        return _tokenize_some(parts[0], seed)
+    done = [_tokenize_some(part, seed) for part in parts]
+    word_shift = np.cumsum([0] + [int(d.hashes.size) for d in done[:-1]])
+    return TokenBatch(
+        hashes=np.concatenate([d.hashes for d in done]),
+        starts=np.concatenate([d.starts for d in done]),
+        ends=np.concatenate([d.ends for d in done]),
+        doc_offsets=np.concatenate(
+            [np.zeros(1, dtype=np.int64)] + [d.doc_offsets[1:] + shift for d, shift in zip(done, word_shift, strict=True)]
+        ),
+    )
+
+
+def _tokenize_some(texts: list[str], seed: int) -> TokenBatch:
     table = _fold_table()
     lengths = np.fromiter((len(t) for t in texts), dtype=np.int64, count=len(texts))
     # One separator code point (NUL, not a word character) between texts keeps words from joining.
@@ -127,11 +154,12 @@ def tokenize_batch(texts: list[str], seed: int) -> TokenBatch:
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    n = codes.size
-    prefix = np.zeros(n + 1, dtype=np.uint64)
-    np.cumsum(folded.astype(np.uint64) * _inverse_powers(n), out=prefix[1:])
-    # sum_{j=s}^{e-1} c_j B^(j-s): the polynomial hash of the word, independent of where it sits.
-    poly = (prefix[ends] - prefix[starts]) * (_powers_of_base(starts))
+    # sum_j c_j * B**(j - start) over each word: a prefix sum of c_j * B**-j, differenced at the word's
+    # ends and shifted by B**start, so the hash does not depend on where the word sits.
+    prefix = np.zeros(codes.size + 1, dtype=np.uint64)
+    inverse, forward = _powers(codes.size)
+    np.cumsum(folded.astype(np.uint64) * inverse, out=prefix[1:])
+    poly = (prefix[ends] - prefix[starts]) * forward[starts]
     hashes = mix64(poly ^ np.uint64(seed_constant(seed, 1)))
     doc_of_word = np.searchsorted(char_starts, starts, side="right") - 1
     doc_offsets = np.searchsorted(doc_of_word, np.arange(len(texts) + 1), side="left").astype(np.int64)
@@ -142,20 +170,6 @@ def tokenize_batch(texts: list[str], seed: int) -> TokenBatch:
         ends=(ends - base).astype(np.int64),
         doc_offsets=doc_offsets,
     )
-
-
-_base_powers_cache: list[U64] = []
-
-
-def _powers_of_base(exponents: I64) -> U64:
-    """``B**e mod 2**64`` for each exponent."""
-    top = int(exponents.max()) + 1 if exponents.size else 1
-    if not _base_powers_cache or _base_powers_cache[0].size < top:
-        size = max(2 * top, 1 << 20)
-        powers = np.full(size, _POLY_BASE, dtype=np.uint64)
-        powers[0] = 1
-        _base_powers_cache[:] = [np.cumprod(powers, dtype=np.uint64)]
-    return _base_powers_cache[0][exponents]
 
 
 @dataclass(frozen=True, slots=True)

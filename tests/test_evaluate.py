@@ -98,3 +98,27 @@ def test_scores_bounded_and_symmetric_where_they_should_be(gold: dict[int, int],
     )
     relabeled = {item: f"p{label}" for item, label in predicted.items()}
     assert score_clustering(gold, relabeled) == scores
+
+
+def test_read_labelings_from_export_formats(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from newsfold.errors import UsageError
+    from newsfold.evaluate import evaluate_files, read_labeling
+
+    rows = [{"id": "a", "event": "e1"}, {"id": "b", "event": "e1"}, {"id": "c", "event": None}]
+    jsonl = tmp_path / "pred.jsonl"
+    jsonl.write_text("\n".join(json.dumps(r) for r in rows) + "\n")
+    assert read_labeling(jsonl) == {"a": "e1", "b": "e1"}
+    gold = tmp_path / "gold.csv"
+    gold.write_text("id,event\na,x\nb,x\nc,y\n")
+    assert read_labeling(gold) == {"a": "x", "b": "x", "c": "y"}
+    (tmp_path / "gold.json").write_text(json.dumps({"a": "x", "b": "y"}))
+    assert read_labeling(tmp_path / "gold.json") == {"a": "x", "b": "y"}
+    scores = evaluate_files(gold, jsonl)
+    assert scores.bcubed_f1 == pytest.approx(1.0) and scores.items == 3
+    (tmp_path / "x.txt").write_text("a x\n")
+    with pytest.raises(UsageError, match="unknown labeling format"):
+        read_labeling(tmp_path / "x.txt")
+    with pytest.raises(UsageError, match="no such file"):
+        read_labeling(tmp_path / "missing.csv")

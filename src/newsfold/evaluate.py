@@ -21,11 +21,16 @@ cluster (or everything in singletons) are 1.0 when the labelings agree.
 
 from __future__ import annotations
 
+import csv
+import json
 import math
 from collections import Counter
-from collections.abc import Hashable, Mapping
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import asdict, dataclass
-from typing import Literal
+from pathlib import Path
+from typing import Any, Literal
+
+from newsfold.errors import UsageError
 
 Labeling = Mapping[Hashable, Hashable]
 
@@ -179,3 +184,54 @@ def pair_link_scores(
     precision = true_links / len(predicted_pairs) if predicted_pairs else 1.0
     recall = true_links / len(gold_pairs) if gold_pairs else 1.0
     return precision, recall, _f1(precision, recall)
+
+
+def labeling_from_records(
+    records: Iterable[Mapping[str, Any]], item_field: str = "id", label_field: str = "event"
+) -> dict[str, str]:
+    """``{item: label}`` from flat records (an assignments export); records whose label is empty or
+    ``null`` are left out (and so count as singletons when scored as predictions)."""
+    labeling: dict[str, str] = {}
+    for record in records:
+        if item_field not in record:
+            raise UsageError(f"record has no {item_field!r} field: {dict(record)!r:.200}")
+        label = record.get(label_field)
+        if label is None or label == "":
+            continue
+        labeling[str(record[item_field])] = str(label)
+    return labeling
+
+
+def read_labeling(path: str | Path, item_field: str = "id", label_field: str = "event") -> dict[str, str]:
+    """A labeling from a ``.jsonl``, ``.json`` (a list of records or one ``{item: label}`` object),
+    ``.csv`` or ``.parquet`` file, such as ``newsfold export --what assignments``."""
+    path = Path(path)
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
+    suffix = path.suffix.lower()
+    if suffix == ".jsonl":
+        with path.open(encoding="utf-8") as handle:
+            rows = [json.loads(line) for line in handle if line.strip()]
+        return labeling_from_records(rows, item_field, label_field)
+    if suffix == ".json":
+        data = json.loads(path.read_text(encoding="utf-8"))
+        if isinstance(data, dict):
+            return {str(k): str(v) for k, v in data.items() if v is not None}
+        return labeling_from_records(data, item_field, label_field)
+    if suffix == ".csv":
+        with path.open(encoding="utf-8", newline="") as handle:
+            return labeling_from_records(csv.DictReader(handle), item_field, label_field)
+    if suffix == ".parquet":
+        import pyarrow.parquet as pq
+
+        return labeling_from_records(pq.read_table(path).to_pylist(), item_field, label_field)
+    raise UsageError(f"{path}: unknown labeling format {suffix!r}; use .jsonl, .json, .csv or .parquet")
+
+
+def evaluate_files(
+    gold: str | Path, predicted: str | Path, label_field: str = "event", gold_label_field: str | None = None
+) -> ClusteringScores:
+    """Score an assignments export (``predicted``) against a gold file, both read by :func:`read_labeling`
+    (``label_field`` names the level: ``event``, ``story`` or ``copy_group``)."""
+    gold_labels = read_labeling(gold, label_field=gold_label_field or label_field)
+    return score_clustering(gold_labels, read_labeling(predicted, label_field=label_field))

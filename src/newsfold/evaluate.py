@@ -32,7 +32,7 @@ from typing import Any, Literal
 
 from newsfold.errors import UsageError
 
-Labeling = Mapping[Hashable, Hashable]
+Labeling = Mapping[Any, Hashable]
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,7 +27,7 @@ from pathlib import Path
 import trafilatura
 
 from newsfold.model import RawDocument
-from newsfold.read import iter_raw
+from newsfold.readers import iter_raw
 
 PLACES = ["Port Ashby", "Velmar", "Kelby Island", "Dunmore", "Oster", "Hallow Bay", "Brenton", "Marisfield"]
 SUBJECTS = [

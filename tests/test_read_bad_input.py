@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import SKIP_KINDS, ReadOptions, iter_raw
+from newsfold.readers import SKIP_KINDS, ReadOptions, iter_raw
 
 FIFTY_MB = 50 * 1024 * 1024
 

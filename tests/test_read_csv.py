@@ -7,7 +7,7 @@ import gzip
 from pathlib import Path
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import ReadOptions, iter_raw
+from newsfold.readers import ReadOptions, iter_raw
 
 
 def write_csv(path: Path, rows: list[list[str]], delimiter: str = ",") -> Path:

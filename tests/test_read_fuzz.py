@@ -15,7 +15,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import ReadOptions, iter_raw
+from newsfold.readers import ReadOptions, iter_raw
 
 SUFFIXES = [".txt", ".html", ".jsonl", ".json", ".csv", ".tsv", ".parquet", ".warc", ".warc.gz", ".jsonl.gz"]
 TEXT = "The pier at Port Ashby reopened on Tuesday, the harbour board said. " * 3

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import iter_raw
+from newsfold.readers import iter_raw
 
 FIXTURES = Path(__file__).parent / "fixtures" / "read"
 

@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from newsfold.errors import UsageError
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import ReadOptions, find_format, iter_raw, registered_suffixes
+from newsfold.readers import ReadOptions, find_format, iter_raw, registered_suffixes
 
 
 def write(path: Path, text: str) -> Path:
@@ -254,8 +254,8 @@ def test_order_is_sorted_paths_whatever_the_creation_order(
 
 
 def test_a_registered_reader_reads_its_suffix(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from newsfold.read import registry
-    from newsfold.read.text import read_text
+    from newsfold.readers import registry
+    from newsfold.readers.text import read_text
 
     monkeypatch.setattr(registry, "_FORMATS", dict(registry._FORMATS))
     registry.register_format(".md", read_text)
@@ -269,8 +269,8 @@ def test_a_registered_reader_reads_its_suffix(tmp_path: Path, monkeypatch: pytes
 
 
 def test_register_format_wants_a_dotted_suffix() -> None:
-    from newsfold.read import register_format
-    from newsfold.read.text import read_text
+    from newsfold.readers import register_format
+    from newsfold.readers.text import read_text
 
     with pytest.raises(UsageError, match="starts with a dot"):
         register_format("md", read_text)

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import ReadOptions, _stream, iter_raw
+from newsfold.readers import ReadOptions, _stream, iter_raw
 
 
 def write_json(path: Path, value: Any, **dump_options: Any) -> Path:

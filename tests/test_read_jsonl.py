@@ -14,7 +14,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import ReadOptions, _stream, iter_raw
+from newsfold.readers import ReadOptions, _stream, iter_raw
 
 FIXTURES = Path(__file__).parent / "fixtures" / "read"
 

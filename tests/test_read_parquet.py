@@ -9,8 +9,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import iter_raw
-from newsfold.read.parquet_rows import BATCH_ROWS
+from newsfold.readers import iter_raw
+from newsfold.readers.parquet_rows import BATCH_ROWS
 
 
 def test_rows_map_fields_and_keep_types(tmp_path: Path) -> None:

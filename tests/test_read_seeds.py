@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from newsfold.model import RawDocument
-from newsfold.read import iter_raw
+from newsfold.readers import iter_raw
 
 SEEDS = Path(__file__).resolve().parents[2] / "shared" / "data" / "seeds"
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from newsfold.model import RawDocument
-from newsfold.read import iter_raw
+from newsfold.readers import iter_raw
 
 RECORDS = 6_000
 PARAGRAPH = (

@@ -7,7 +7,7 @@ import gzip
 from pathlib import Path
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import iter_raw
+from newsfold.readers import iter_raw
 
 STORY = (
     "PORT ASHBY, March 12 - The ferry to Kelby Island sailed again on Tuesday.\n\n"

@@ -11,7 +11,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read import ReadOptions, iter_raw
+from newsfold.readers import ReadOptions, iter_raw
 
 ARTICLE = (
     "<html lang='en'><head><title>Lifeboat crew honoured for night rescue</title>"

@@ -46,10 +46,10 @@ __all__ = [
 def read(inputs: Sequence[str | Path] | str | Path, **read_options: object) -> Iterator[Article | Skipped]:
     """Stream normalized articles (and skipped records) from files, folders and globs.
 
-    Keyword arguments are :class:`newsfold.read.ReadOptions` fields (``text_field="body"``, ...).
+    Keyword arguments are :class:`newsfold.readers.ReadOptions` fields (``text_field="body"``, ...).
     """
     from newsfold.pipeline import read_articles
-    from newsfold.read import ReadOptions
+    from newsfold.readers import ReadOptions
 
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     return read_articles(paths, ReadOptions(**read_options))  # type: ignore[arg-type]
@@ -65,7 +65,7 @@ def fold(
 ) -> FoldReport:
     """Read ``inputs`` into the store ``db`` (a path or an open :class:`Store`) and run ``stages``."""
     from newsfold.pipeline import fold as run_fold
-    from newsfold.read import ReadOptions
+    from newsfold.readers import ReadOptions
 
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     options = ReadOptions(**read_options)  # type: ignore[arg-type]

@@ -122,7 +122,7 @@ def fold(
 ) -> None:
     """Read PATHS (files, folders, globs) into the store and fold them."""
     from newsfold.pipeline import fold as run_fold
-    from newsfold.read import ReadOptions
+    from newsfold.readers import ReadOptions
 
     stage_names = [s.strip() for s in stages.split(",") if s.strip()]
     options = ReadOptions(

@@ -18,7 +18,7 @@ from newsfold.errors import UsageError
 from newsfold.model import Article, RawDocument, Skipped
 
 if TYPE_CHECKING:
-    from newsfold.read import ReadOptions
+    from newsfold.readers import ReadOptions
     from newsfold.store import Store
 
 STAGE_ORDER: tuple[str, ...] = ("copies", "events", "stories")
@@ -87,7 +87,7 @@ def read_articles(
     normalized by :func:`newsfold.normalize.build_article`. Nothing is held in memory beyond one record.
     """
     from newsfold.normalize import build_article
-    from newsfold.read import iter_raw
+    from newsfold.readers import iter_raw
 
     for item in iter_raw(inputs, options):
         if isinstance(item, Skipped):

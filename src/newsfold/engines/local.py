@@ -15,7 +15,7 @@ from pathlib import Path
 
 from newsfold.export import write as write_export
 from newsfold.pipeline import FoldReport, fold
-from newsfold.read import ReadOptions
+from newsfold.readers import ReadOptions
 from newsfold.store import Store
 
 

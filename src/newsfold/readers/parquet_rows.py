@@ -1,7 +1,7 @@
 """Parquet files (``.parquet``): each row is a record, streamed one record batch at a time.
 
 Column types are kept: a timestamp column gives ``datetime`` values, a date column ``date`` values.
-Records are mapped to documents by the field rules of :class:`~newsfold.read.options.ReadOptions`.
+Records are mapped to documents by the field rules of :class:`~newsfold.readers.options.ReadOptions`.
 """
 
 from __future__ import annotations
@@ -12,10 +12,10 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._records import FieldMapper, record_to_document
-from newsfold.read._sources import SourceFile
-from newsfold.read._stream import ReadProblem
-from newsfold.read.options import ReadOptions
+from newsfold.readers._records import FieldMapper, record_to_document
+from newsfold.readers._sources import SourceFile
+from newsfold.readers._stream import ReadProblem
+from newsfold.readers.options import ReadOptions
 
 BATCH_ROWS = 256
 """Rows per record batch: small enough that a batch of long articles stays a few MB in memory."""

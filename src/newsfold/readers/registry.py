@@ -1,7 +1,7 @@
 """The readers by file suffix, and the one place a reader's failures become ``Skipped``.
 
 A reader is a function ``(SourceFile, ReadOptions) -> Iterator[RawDocument | Skipped]``. It yields what
-it can and raises :class:`~newsfold.read._stream.ReadProblem` when a file (or the rest of it) cannot be
+it can and raises :class:`~newsfold.readers._stream.ReadProblem` when a file (or the rest of it) cannot be
 read; :func:`read_source` turns that, and any other failure, into a ``Skipped`` so that one bad file
 never stops a run.
 """
@@ -14,16 +14,16 @@ from dataclasses import dataclass
 
 from newsfold.errors import UsageError
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._records import skipped
-from newsfold.read._sources import SourceFile
-from newsfold.read._stream import ReadProblem
-from newsfold.read.csv_rows import read_csv, read_tsv
-from newsfold.read.html_page import read_html
-from newsfold.read.json_records import read_json, read_json_lines
-from newsfold.read.options import ReadOptions
-from newsfold.read.parquet_rows import read_parquet
-from newsfold.read.text import read_text
-from newsfold.read.warc_records import read_warc
+from newsfold.readers._records import skipped
+from newsfold.readers._sources import SourceFile
+from newsfold.readers._stream import ReadProblem
+from newsfold.readers.csv_rows import read_csv, read_tsv
+from newsfold.readers.html_page import read_html
+from newsfold.readers.json_records import read_json, read_json_lines
+from newsfold.readers.options import ReadOptions
+from newsfold.readers.parquet_rows import read_parquet
+from newsfold.readers.text import read_text
+from newsfold.readers.warc_records import read_warc
 
 logger = logging.getLogger(__name__)
 

@@ -18,9 +18,9 @@ from typing import Any
 import trafilatura
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._sources import SourceFile
-from newsfold.read._stream import ReadProblem, check_not_binary, decode_utf8, open_bytes, read_document
-from newsfold.read.options import ReadOptions
+from newsfold.readers._sources import SourceFile
+from newsfold.readers._stream import ReadProblem, check_not_binary, decode_utf8, open_bytes, read_document
+from newsfold.readers.options import ReadOptions
 
 logger = logging.getLogger(__name__)
 

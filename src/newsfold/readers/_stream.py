@@ -1,7 +1,7 @@
 """Bytes in, bounded: opening files (gzip or not), reading whole documents or lines, decoding UTF-8.
 
 Everything here raises :class:`ReadProblem` for bad input, with a ``kind`` from
-:data:`newsfold.read.options.SKIP_KINDS`; the reader dispatch turns it into a ``Skipped``. Nothing here
+:data:`newsfold.readers.options.SKIP_KINDS`; the reader dispatch turns it into a ``Skipped``. Nothing here
 holds more than ``limit`` bytes of one document in memory.
 """
 

@@ -1,7 +1,7 @@
 """Turning the caller's inputs (files, folders, globs) into a deterministic stream of source files.
 
 This module knows nothing about file formats: it finds files, names them, and reports what cannot be
-walked. Formats are chosen later, by suffix, in :mod:`newsfold.read.registry`.
+walked. Formats are chosen later, by suffix, in :mod:`newsfold.readers.registry`.
 """
 
 from __future__ import annotations

@@ -4,7 +4,7 @@ further row is a record, streamed row by row. The delimiter is read off the head
 
 A row's position is the line it starts on (the header is line 1, so the first record is usually line 2);
 a quoted field may run over several lines. Empty cells are missing values. Records are mapped to
-documents by the field rules of :class:`~newsfold.read.options.ReadOptions`.
+documents by the field rules of :class:`~newsfold.readers.options.ReadOptions`.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ from itertools import chain
 from typing import Any
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._records import FieldMapper, record_to_document, skipped
-from newsfold.read._sources import SourceFile
-from newsfold.read._stream import ReadProblem, decode_utf8, iter_lines, open_bytes
-from newsfold.read.options import ReadOptions
+from newsfold.readers._records import FieldMapper, record_to_document, skipped
+from newsfold.readers._sources import SourceFile
+from newsfold.readers._stream import ReadProblem, decode_utf8, iter_lines, open_bytes
+from newsfold.readers.options import ReadOptions
 
 
 def read_csv(source: SourceFile, options: ReadOptions) -> Iterator[RawDocument | Skipped]:

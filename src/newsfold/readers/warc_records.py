@@ -1,7 +1,7 @@
 """WARC files (``.warc``, ``.warc.gz``): HTML responses become documents, streamed record by record.
 
 A ``response`` (or ``resource``) record whose payload is HTML goes through the same extraction as an
-``.html`` file (:func:`newsfold.read.html_page.html_to_document`); a ``text/plain`` payload is taken as
+``.html`` file (:func:`newsfold.readers.html_page.html_to_document`); a ``text/plain`` payload is taken as
 is. Its ``derived_id`` and ``url`` are the record's ``WARC-Target-URI`` (``name:N`` for record ``N``
 when a record has none). ``request``, ``warcinfo``, ``metadata`` and ``revisit`` records describe
 captures rather than hold pages, and are passed over. Responses that are not successful (redirects,
@@ -20,11 +20,11 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.exceptions import ArchiveLoadFailed
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._records import skipped
-from newsfold.read._sources import SourceFile
-from newsfold.read._stream import GZIP_MAGIC, ReadProblem, check_not_binary, decode_utf8
-from newsfold.read.html_page import decode_html, html_to_document
-from newsfold.read.options import ReadOptions
+from newsfold.readers._records import skipped
+from newsfold.readers._sources import SourceFile
+from newsfold.readers._stream import GZIP_MAGIC, ReadProblem, check_not_binary, decode_utf8
+from newsfold.readers.html_page import decode_html, html_to_document
+from newsfold.readers.options import ReadOptions
 
 logger = logging.getLogger(__name__)
 

@@ -8,15 +8,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._sources import SourceFile
-from newsfold.read._stream import ReadProblem, decode_document, open_bytes, read_document
-from newsfold.read.options import ReadOptions
+from newsfold.readers._sources import SourceFile
+from newsfold.readers._stream import ReadProblem, decode_document, open_bytes, read_document
+from newsfold.readers.options import ReadOptions
 
 
 def read_text(source: SourceFile, options: ReadOptions) -> Iterator[RawDocument | Skipped]:
     """Yield the file as one :class:`RawDocument` (``derived_id`` is ``source.name``), text as is.
 
-    Raises :class:`~newsfold.read._stream.ReadProblem` (``too_large``, ``binary``, ``encoding``,
+    Raises :class:`~newsfold.readers._stream.ReadProblem` (``too_large``, ``binary``, ``encoding``,
     ``empty``, ``truncated``) for a file that is not one readable document.
     """
     with open_bytes(source.path) as stream:

@@ -12,8 +12,8 @@ from collections.abc import Mapping
 from typing import Any
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._sources import SourceFile
-from newsfold.read.options import (
+from newsfold.readers._sources import SourceFile
+from newsfold.readers.options import (
     DATE_FIELDS,
     ID_FIELDS,
     LANGUAGE_FIELDS,

@@ -8,7 +8,7 @@ JSON Lines stream line by line. A ``.json`` file is looked at to see what it hol
   objects (``{"status": "ok", "articles": [...]}``), whose elements are then the records;
 * objects one after another (JSON Lines under a ``.json`` name): read as JSON Lines.
 
-Each record is mapped to a document by the field rules of :class:`~newsfold.read.options.ReadOptions`.
+Each record is mapped to a document by the field rules of :class:`~newsfold.readers.options.ReadOptions`.
 """
 
 from __future__ import annotations
@@ -19,9 +19,9 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._records import FieldMapper, find_field, record_to_document, skipped
-from newsfold.read._sources import SourceFile
-from newsfold.read._stream import (
+from newsfold.readers._records import FieldMapper, find_field, record_to_document, skipped
+from newsfold.readers._sources import SourceFile
+from newsfold.readers._stream import (
     ByteSource,
     ReadProblem,
     check_not_binary,
@@ -31,7 +31,7 @@ from newsfold.read._stream import (
     read_chunks,
     read_head,
 )
-from newsfold.read.options import TEXT_FIELDS, ReadOptions
+from newsfold.readers.options import TEXT_FIELDS, ReadOptions
 
 _WHITESPACE = b" \t\r\n"
 

@@ -3,7 +3,7 @@
 One function does it all::
 
     from newsfold.model import Skipped
-    from newsfold.read import ReadOptions, iter_raw
+    from newsfold.readers import ReadOptions, iter_raw
 
     for item in iter_raw(["corpus/", "extra/*.jsonl.gz"], ReadOptions(text_field="body")):
         if isinstance(item, Skipped):
@@ -13,7 +13,7 @@ One function does it all::
 
 Formats, chosen by suffix (any of them may also be gzipped, ``.jsonl.gz``, except Parquet):
 ``.txt``; ``.html``/``.htm``/``.xhtml``; ``.jsonl``/``.ndjson``/``.json``; ``.csv``/``.tsv``;
-``.parquet``; ``.warc``/``.warc.gz``. :func:`~newsfold.read.registry.register_format` adds more.
+``.parquet``; ``.warc``/``.warc.gz``. :func:`~newsfold.readers.registry.register_format` adds more.
 """
 
 from __future__ import annotations
@@ -22,9 +22,9 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.read._sources import ResolvedInput, SourceFile, iter_source_files, resolve_inputs
-from newsfold.read.options import SKIP_KINDS, ReadOptions
-from newsfold.read.registry import find_format, read_source, register_format, registered_suffixes
+from newsfold.readers._sources import ResolvedInput, SourceFile, iter_source_files, resolve_inputs
+from newsfold.readers.options import SKIP_KINDS, ReadOptions
+from newsfold.readers.registry import find_format, read_source, register_format, registered_suffixes
 
 __all__ = [
     "SKIP_KINDS",

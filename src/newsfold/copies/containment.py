@@ -143,12 +143,13 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     is_first = np.zeros(hashes.size, dtype=bool)
     hit = np.zeros(pair_of.size, dtype=bool)
     matched = np.zeros(pair_of.size, dtype=np.int64)
+    every_position = np.arange(hashes.size, dtype=np.int64)
     for doc in np.unique(np.concatenate([left, right])).tolist():
         lo, hi = int(offsets[doc]), int(offsets[doc + 1])
         if lo == hi:
             continue
         ranks = dense[lo:hi]
-        positions = np.arange(lo, hi, dtype=np.int64)
+        positions = every_position[lo:hi]
         first[ranks[::-1]] = positions[::-1]  # the last write wins: each rank keeps its first position
         is_first[lo:hi] = first[ranks] == positions
         found = slice_of.get(doc)
@@ -157,9 +158,8 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
         start, stop = found
         stamp[ranks] = doc
         queried = left_dense[start:stop]
-        here = stamp[queried] == doc
-        hit[start:stop] = here
-        matched[start:stop] = np.where(here, first[queried], 0)
+        hit[start:stop] = stamp[queried] == doc
+        matched[start:stop] = first[queried]  # meaningful where hit
     set_size = np.zeros(offsets.size - 1, dtype=np.int64)
     nonempty = np.diff(offsets) > 0
     if nonempty.any():

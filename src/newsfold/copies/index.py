@@ -235,10 +235,11 @@ class CopyIndex:
     # ----------------------------------------------------------------------------------------- folding
     def add(self, articles: Iterable[Article], *, passages: bool = True) -> list[CopyPair]:
         """Fold ``articles`` in; return the new copy pairs (see the class contract)."""
-        return self.fold(articles, passages=passages).pairs
+        return self.fold(articles, passages=passages, entries=False).pairs
 
-    def fold(self, articles: Iterable[Article], *, passages: bool = True) -> FoldResult:
-        """Like :meth:`add`, and also return the :class:`IndexEntry` of every new article."""
+    def fold(self, articles: Iterable[Article], *, passages: bool = True, entries: bool = True) -> FoldResult:
+        """Like :meth:`add`, and also return the :class:`IndexEntry` of every new article (unless
+        ``entries`` is false)."""
         by_hash: dict[str, list[Article]] = {}
         seen_ids: set[str] = set()
         for article in articles:
@@ -250,11 +251,13 @@ class CopyIndex:
         groups = list(by_hash.values())
         step = self.options.batch_size
         for start in range(0, len(groups), step):
-            self._fold_chunk(groups[start : start + step], passages, result)
+            self._fold_chunk(groups[start : start + step], passages, entries, result)
         result.pairs.sort(key=lambda p: (p.id_a, p.id_b))
         return result
 
-    def _fold_chunk(self, groups: list[list[Article]], passages: bool, result: FoldResult) -> None:
+    def _fold_chunk(
+        self, groups: list[list[Article]], passages: bool, entries: bool, result: FoldResult
+    ) -> None:
         options = self.options
         texts = [group[0].text for group in groups]
         tokens = tokenize_batch(texts, options.seed)
@@ -282,6 +285,8 @@ class CopyIndex:
                 next_ordinal += 1
             if ordinal is not None:
                 row_ordinal[row] = ordinal
+            if not entries:
+                continue
             lo, hi = int(anchor_offsets[row]), int(anchor_offsets[row + 1])
             for position, article in enumerate(group):
                 carries = bool(is_new_text[row]) and position == 0

@@ -95,8 +95,12 @@ def load_gazetteer() -> Gazetteer:
     return Gazetteer(places=places)
 
 
+_INITIALS = re.compile(r"(?:[A-Z]\.)+")
+
+
 def _normalize_token(token: str) -> str:
-    token = token.rstrip(".’'") if not re.fullmatch(r"(?:[A-Z]\.)+", token) else token
+    if token[-1:] in ".’'" and not _INITIALS.fullmatch(token):
+        token = token.rstrip(".’'")
     if token.endswith(("'s", "’s")):
         token = token[:-2]
     if len(token) > 5 and token.isupper():

@@ -100,6 +100,7 @@ class Profile:
     numbers: Counter[str] = field(default_factory=Counter)
     _norm: float | None = None
     _name_norm: float | None = None
+    _salient: dict[int, set[str]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, features: ArticleFeatures) -> Profile:
@@ -114,6 +115,7 @@ class Profile:
         for term, weight in features.vector.items():
             term_sum[term] = term_sum.get(term, 0.0) + weight
         self._norm = None
+        self._salient.clear()
         self.recent.append(features)
         if len(self.recent) > MAX_COMPARED_MEMBERS:
             self.recent.pop(0)
@@ -138,6 +140,7 @@ class Profile:
         for term, weight in other.term_sum.items():
             self.term_sum[term] = self.term_sum.get(term, 0.0) + weight
         self._norm = None
+        self._salient.clear()
         self.recent = (self.recent + other.recent)[-MAX_COMPARED_MEMBERS:]
         self.person_counts.update(other.person_counts)
         self.org_counts.update(other.org_counts)
@@ -164,9 +167,23 @@ class Profile:
         return self._name_norm
 
     def salient(self, counts: Counter[str]) -> set[str]:
-        """Keys named by at least a third of the members (all keys for one or two members)."""
-        floor = max(1, math.ceil(self.members / 3)) if self.members > 2 else 1
-        return {key for key, n in counts.items() if n >= floor}
+        """Keys named by at least a third of the members (all keys for one or two members); ``counts``
+        is one of this profile's counters. Cached until the profile changes."""
+        cached = self._salient.get(id(counts))
+        if cached is None:
+            floor = max(1, math.ceil(self.members / 3)) if self.members > 2 else 1
+            cached = {key for key, n in counts.items() if n >= floor}
+            self._salient[id(counts)] = cached
+        return cached
+
+    @property
+    def mentioned(self) -> set[str]:
+        """Every name key mentioned by a member (without its type)."""
+        cached = self._salient.get(0)
+        if cached is None:
+            cached = {key.split(":", 1)[1] for key in self.name_sum}
+            self._salient[0] = cached
+        return cached
 
 
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
@@ -203,8 +220,7 @@ def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
     places_a, places_b = a.salient(a.place_counts), b.salient(b.place_counts)
     name_mismatch = 0.0
     if persons_a and persons_b:
-        mentioned_a = {key.split(":", 1)[1] for key in a.name_sum}
-        mentioned_b = {key.split(":", 1)[1] for key in b.name_sum}
+        mentioned_a, mentioned_b = a.mentioned, b.mentioned
         name_mismatch = max(
             len(persons_a - mentioned_b) / len(persons_a), len(persons_b - mentioned_a) / len(persons_b)
         )

@@ -9,7 +9,7 @@ passages, the same groups, canonical members and roles. ``tests/test_spark_engin
 The algorithms are the copies package's own functions, called on batches inside Spark tasks; Spark only
 moves data. The steps, each one materialized (so its time and shuffle volume can be measured):
 
-1. ``read``: the input files are listed on the driver (:mod:`newsfold.read`'s resolution, so folders,
+1. ``read``: the input files are listed on the driver (:mod:`newsfold.readers`'s resolution, so folders,
    globs and hidden files behave as locally) and each file is read by its reader and normalized by
    :func:`~newsfold.normalize.build_article` in a task of its own: any format the readers take works,
    and ids, texts and dates are exactly the local ones. A corpus in one huge file is read by one task;
@@ -59,7 +59,7 @@ from newsfold.copies.shingles import tokenize_batch
 from newsfold.errors import MissingDependency, UsageError
 from newsfold.model import Article, CopyPair, PublishedDate, Skipped
 from newsfold.normalize import NormalizeOptions
-from newsfold.read import ReadOptions
+from newsfold.readers import ReadOptions
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -79,8 +79,8 @@ class SparkOptions:
 
     ``master``: the Spark master URL (``local[*]``, ``local[2]``, ``spark://host:7077``, ``yarn``); used
     only when :func:`fold_spark` creates the session. ``shuffle_partitions``: partitions of every shuffle
-    (``spark.sql.shuffle.partitions``; adaptive execution coalesces small ones); ``None`` leaves the
-    session's setting. ``driver_memory``: ``spark.driver.memory`` for a session created here (in local
+    (``spark.sql.shuffle.partitions``); ``None`` means twice the cores for a local master (Spark's 200
+    make a small local run ten times slower) and Spark's own setting for a cluster. ``driver_memory``: ``spark.driver.memory`` for a session created here (in local
     mode the driver is the whole cluster). ``ui``: keep the Spark UI on (its REST API is where the
     per-step shuffle figures of :attr:`SparkFoldReport.stage_metrics` come from). ``config``: any other
     Spark settings for a session created here.
@@ -148,6 +148,13 @@ def require_pyspark() -> None:
         raise MissingDependency("the Spark engine needs Java 17 (java on PATH or JAVA_HOME set)")
 
 
+def local_cores(master: str) -> int:
+    """The worker threads of a ``local``, ``local[N]`` or ``local[*]`` master."""
+    inside = master[len("local[") : -1] if master.startswith("local[") else "1"
+    count = inside.split(",")[0]
+    return os.cpu_count() or 1 if count == "*" else max(1, int(count))
+
+
 def make_session(options: SparkOptions | None = None, app_name: str = "newsfold") -> SparkSession:
     """A SparkSession for the engine: workers run this interpreter, Arrow is on, logs are quiet.
 
@@ -172,8 +179,11 @@ def make_session(options: SparkOptions | None = None, app_name: str = "newsfold"
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.adaptive.enabled", "true")
     )
-    if options.shuffle_partitions is not None:
-        builder = builder.config("spark.sql.shuffle.partitions", str(options.shuffle_partitions))
+    partitions = options.shuffle_partitions
+    if partitions is None and options.master.startswith("local"):
+        partitions = 2 * local_cores(options.master)
+    if partitions is not None:
+        builder = builder.config("spark.sql.shuffle.partitions", str(partitions))
     for key, value in options.config:
         builder = builder.config(key, value)
     session = builder.getOrCreate()
@@ -229,7 +239,7 @@ def _read_units(
     import pyarrow as pa
 
     from newsfold.normalize import build_article
-    from newsfold.read import SourceFile, read_source
+    from newsfold.readers import SourceFile, read_source
 
     schema = _read_schema_arrow()
     for batch in batches:
@@ -324,7 +334,7 @@ def _redate_batches(batches: Iterator[pa.RecordBatch], as_of: dt.date) -> Iterat
 
 def _plan_units(inputs: Sequence[str | Path]) -> tuple[list[_Unit], list[Skipped]]:
     """The files to read, in the local engine's order, and what could not be listed."""
-    from newsfold.read._sources import iter_source_files, resolve_inputs
+    from newsfold.readers._sources import iter_source_files, resolve_inputs
 
     units: list[_Unit] = []
     problems: list[Skipped] = []

@@ -96,6 +96,7 @@ def load_gazetteer() -> Gazetteer:
 
 
 _INITIALS = re.compile(r"(?:[A-Z]\.)+")
+_DIGIT = re.compile(r"\d")
 
 
 def _normalize_token(token: str) -> str:
@@ -155,7 +156,7 @@ def _runs(sentence: str) -> list[tuple[list[str], str | None, bool]]:
                 and token[:1].isupper()
                 and lowered not in _DROP
                 and lowered not in _CALENDAR
-                and not any(c.isdigit() for c in token)
+                and _DIGIT.search(token) is None
             ):
                 current.append(token)
                 continue

@@ -138,12 +138,14 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     group_element_end = element_end[np.concatenate([group_starts[1:], [num_pairs]]) - 1].tolist()
     slice_of = {d: (a, b) for d, a, b in zip(group_docs, group_element_start, group_element_end, strict=True)}
     size = int(dense.max()) + 1 if dense.size else 1
+    # One table, one random access per looked-up shingle: (text << 32) | first position in that text.
     stamp = np.full(size, -1, dtype=np.int64)
     first = np.zeros(size, dtype=np.int64)
     is_first = np.zeros(hashes.size, dtype=bool)
     hit = np.zeros(pair_of.size, dtype=bool)
     matched = np.zeros(pair_of.size, dtype=np.int64)
     every_position = np.arange(hashes.size, dtype=np.int64)
+    low_mask = np.int64(0xFFFFFFFF)
     for doc in np.unique(np.concatenate([left, right])).tolist():
         lo, hi = int(offsets[doc]), int(offsets[doc + 1])
         if lo == hi:
@@ -151,15 +153,16 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
         ranks = dense[lo:hi]
         positions = every_position[lo:hi]
         first[ranks[::-1]] = positions[::-1]  # the last write wins: each rank keeps its first position
-        is_first[lo:hi] = first[ranks] == positions
+        firsts = first[ranks]
+        is_first[lo:hi] = firsts == positions
         found = slice_of.get(doc)
         if found is None:
             continue
         start, stop = found
-        stamp[ranks] = doc
-        queried = left_dense[start:stop]
-        hit[start:stop] = stamp[queried] == doc
-        matched[start:stop] = first[queried]  # meaningful where hit
+        stamp[ranks] = (doc << 32) | (firsts - lo)
+        looked_up = stamp[left_dense[start:stop]]
+        hit[start:stop] = (looked_up >> 32) == doc
+        matched[start:stop] = (looked_up & low_mask) + lo  # meaningful where hit
     set_size = np.zeros(offsets.size - 1, dtype=np.int64)
     nonempty = np.diff(offsets) > 0
     if nonempty.any():

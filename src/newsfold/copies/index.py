@@ -23,6 +23,7 @@ import json
 import sys
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from operator import attrgetter
 
 import numpy as np
 import numpy.typing as npt
@@ -252,7 +253,7 @@ class CopyIndex:
         step = self.options.batch_size
         for start in range(0, len(groups), step):
             self._fold_chunk(groups[start : start + step], passages, entries, result)
-        result.pairs.sort(key=lambda p: (p.id_a, p.id_b))
+        result.pairs.sort(key=attrgetter("id_a", "id_b"))
         return result
 
     def _fold_chunk(
@@ -441,15 +442,21 @@ class CopyIndex:
         new_ids: set[str],
         result: FoldResult,
     ) -> None:
-        flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end) for p in found)
-        for id_lo in [self._first_id[lo], *self._more_ids.get(lo, [])]:
-            for id_hi in [self._first_id[hi], *self._more_ids.get(hi, [])]:
+        more_lo, more_hi = self._more_ids.get(lo), self._more_ids.get(hi)
+        ids_lo = [self._first_id[lo], *more_lo] if more_lo else [self._first_id[lo]]
+        ids_hi = [self._first_id[hi], *more_hi] if more_hi else [self._first_id[hi]]
+        flipped: tuple[Passage, ...] | None = None
+        append = result.pairs.append
+        for id_lo in ids_lo:
+            for id_hi in ids_hi:
                 if id_lo not in new_ids and id_hi not in new_ids:
                     continue
                 if id_lo < id_hi:
-                    result.pairs.append(CopyPair(id_lo, id_hi, kind, jaccard, lo_in_hi, hi_in_lo, found))
+                    append(CopyPair(id_lo, id_hi, kind, jaccard, lo_in_hi, hi_in_lo, found))
                 else:
-                    result.pairs.append(CopyPair(id_hi, id_lo, kind, jaccard, hi_in_lo, lo_in_hi, flipped))
+                    if flipped is None:
+                        flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end) for p in found)
+                    append(CopyPair(id_hi, id_lo, kind, jaccard, hi_in_lo, lo_in_hi, flipped))
 
     def _exact_pairs(
         self, ordinal: int, hashed: _Hashed, row: int, new_ids: set[str], passages: bool, result: FoldResult

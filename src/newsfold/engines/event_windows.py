@@ -1,0 +1,171 @@
+"""Events at scale: event grouping partitioned by time windows with overlap, then stitched.
+
+The local events engine (:func:`newsfold.events.group_events`) is online: articles in publication order,
+each joining the best event within ``ClusterOptions.window_days`` of it, then a merge step. It is
+sequential by nature, so at scale the timeline is cut into windows of ``span_days`` that are grouped
+independently (one Spark task each), and the pieces are stitched:
+
+1. every dated article is *owned* by the window holding its publication day; an article in the last
+   ``overlap_days`` of a window is also given to the next window as *context*, so an event running
+   across the boundary is seen whole enough on both sides (``overlap_days`` defaults to twice
+   ``window_days``, the reach of one join);
+2. each window is grouped by :func:`~newsfold.events.group_events` over its owned and context articles;
+3. an event of window ``k + 1`` that holds context articles continues the event of window ``k`` that
+   holds most of them (each event continues at most one, so one inconsistent join cannot chain two
+   events together); continued events are one, over as many windows as they run;
+4. an article's event is that of its owner window, stitched; its id is
+   :func:`~newsfold.events.cluster.event_id_for` of the event's first member in publication order, as
+   locally.
+
+Undated articles are owned by the last window (locally they come last too, and may join any event;
+here only the last window's). What is approximate: each window starts from the background IDF table
+instead of all articles before it, and an event is cut where no article lies in an overlap. The
+agreement with the local engine is measured in ``docs/scale.md`` (``benchmarks/scale.py --events``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+from newsfold.events import ClusterOptions, group_events, publication_key
+from newsfold.events.cluster import event_id_for
+from newsfold.model import Article
+
+
+@dataclass(frozen=True, slots=True)
+class WindowOptions:
+    """``span_days``: days per window (>= 1). ``overlap_days``: days at the end of a window whose
+    articles are also context of the next (0 <= overlap <= span; ``None``: twice the events'
+    ``window_days``, capped at the span)."""
+
+    span_days: int = 28
+    overlap_days: int | None = None
+
+    def __post_init__(self) -> None:
+        if self.span_days < 1:
+            raise ValueError(f"span_days must be >= 1, got {self.span_days}")
+        if self.overlap_days is not None and not 0 <= self.overlap_days <= self.span_days:
+            raise ValueError(f"overlap_days must be in 0..span_days, got {self.overlap_days}")
+
+    def overlap(self, cluster_options: ClusterOptions) -> int:
+        if self.overlap_days is not None:
+            return self.overlap_days
+        return min(self.span_days, 2 * cluster_options.window_days)
+
+
+def publication_day(article: Article) -> dt.date | None:
+    """The day of :func:`~newsfold.events.publication_key` (UTC for aware datetimes); ``None`` if undated."""
+    dated, stamp, _ = publication_key(article)
+    return None if dated else dt.date.fromisoformat(stamp[:10])
+
+
+def assign_windows(
+    days: Mapping[str, dt.date | None], span_days: int, overlap_days: int
+) -> dict[str, tuple[int, bool]]:
+    """Per article id: ``(owner window, is also context of owner + 1)``. Windows are numbered by
+    ``day.toordinal() // span_days``; undated articles belong to the last window (0 when none is dated)."""
+    windows: dict[str, tuple[int, bool]] = {}
+    dated = [d.toordinal() for d in days.values() if d is not None]
+    last = max(dated) // span_days if dated else 0
+    for article_id, day in days.items():
+        if day is None:
+            windows[article_id] = (last, False)
+            continue
+        number = day.toordinal()
+        window = number // span_days
+        windows[article_id] = (window, overlap_days > 0 and number % span_days >= span_days - overlap_days)
+    return windows
+
+
+def stitch(
+    window_assignments: Mapping[int, Mapping[str, str]],
+    windows: Mapping[str, tuple[int, bool]],
+    order: Sequence[str],
+) -> dict[str, str]:
+    """Article id -> stitched event id (see the module docstring, steps 3 and 4).
+
+    ``window_assignments[k]`` is window ``k``'s grouping (article id -> event id, owned and context
+    articles); ``windows`` is :func:`assign_windows`'s answer; ``order`` every article id in publication
+    order (it names the events).
+    """
+    parent: dict[tuple[int, str], tuple[int, str]] = {}
+
+    def find(node: tuple[int, str]) -> tuple[int, str]:
+        root = parent.setdefault(node, node)
+        while parent[root] != root:
+            root = parent[root]
+        while node != root:
+            parent[node], node = root, parent[node]
+        return root
+
+    # Each event of window k + 1 continues at most one event of window k: the one holding most of its
+    # context articles (ties: the smaller id). Linking every shared article instead lets one
+    # inconsistent join chain two unrelated events together, and at scale everything into one.
+    votes: dict[tuple[int, str], dict[tuple[int, str], int]] = {}
+    for article_id, (window, context) in windows.items():
+        owned = (window, window_assignments[window][article_id])
+        find(owned)
+        following = window_assignments.get(window + 1)
+        if context and following is not None and article_id in following:
+            tally = votes.setdefault((window + 1, following[article_id]), {})
+            tally[owned] = tally.get(owned, 0) + 1
+    for event, tally in sorted(votes.items()):
+        previous = min(tally, key=lambda candidate: (-tally[candidate], candidate))
+        root, other = find(event), find(previous)
+        if root != other:
+            parent[max(root, other)] = min(root, other)
+    names: dict[tuple[int, str], str] = {}
+    result: dict[str, str] = {}
+    for article_id in order:
+        window, _ = windows[article_id]
+        root = find((window, window_assignments[window][article_id]))
+        result[article_id] = names.setdefault(root, event_id_for(article_id))
+    return result
+
+
+def window_inputs(
+    articles: Iterable[Article], options: WindowOptions, cluster_options: ClusterOptions
+) -> tuple[dict[int, list[Article]], dict[str, tuple[int, bool]], list[str]]:
+    """``(articles per window (owned and context), windows per id, ids in publication order)``."""
+    listed = sorted(articles, key=publication_key)
+    windows = assign_windows(
+        {a.id: publication_day(a) for a in listed}, options.span_days, options.overlap(cluster_options)
+    )
+    per_window: dict[int, list[Article]] = {}
+    for article in listed:
+        window, context = windows[article.id]
+        per_window.setdefault(window, []).append(article)
+        if context:
+            per_window.setdefault(window + 1, []).append(article)
+    return per_window, windows, [a.id for a in listed]
+
+
+def group_events_windowed(
+    articles: Iterable[Article],
+    options: WindowOptions | None = None,
+    *,
+    cluster_options: ClusterOptions | None = None,
+    copy_groups: Mapping[str, str] | None = None,
+    map_windows: Callable[[Callable[[list[Article]], dict[str, str]], list[list[Article]]], Iterable[dict[str, str]]]
+    | None = None,
+) -> dict[str, str]:
+    """Article id -> event id by windows and stitching (see the module docstring).
+
+    ``map_windows(function, window_article_lists)`` runs the per-window grouping (default: the builtin
+    ``map``, one window after another; a process pool's ``map`` works too). The Spark engine runs the
+    same steps as tasks and DataFrame joins.
+    """
+    options = options if options is not None else WindowOptions()
+    cluster_options = cluster_options if cluster_options is not None else ClusterOptions()
+    copies = dict(copy_groups or {})
+    per_window, windows, order = window_inputs(articles, options, cluster_options)
+    numbers = sorted(per_window)
+
+    def run(window_articles: list[Article]) -> dict[str, str]:
+        return dict(group_events(window_articles, options=cluster_options, copy_groups=copies).assignments)
+
+    mapper = map_windows if map_windows is not None else map
+    results = dict(zip(numbers, mapper(run, [per_window[n] for n in numbers]), strict=True))
+    return stitch(results, windows, order)

@@ -184,8 +184,8 @@ def dense_ranks(values: U64) -> I64:
     """The rank of each value among the distinct values (equal values, equal ranks), exactly.
 
     Fast path: the position is packed into the low bits of each value, so one plain sort (no argsort)
-    orders values by their high bits and carries the positions along; when no two distinct values share
-    those high bits, which is checked, ranks follow directly. Otherwise ``np.unique`` does it.
+    orders values by their high bits and carries the positions along; the rare groups of distinct values
+    that share those high bits are then ordered by full value, so ranks are exact and in value order.
     """
     size = values.size
     if size == 0:
@@ -201,8 +201,17 @@ def dense_ranks(values: U64) -> I64:
     high = packed >> np.uint64(bits)
     new_high = np.ones(size, dtype=bool)
     np.not_equal(high[1:], high[:-1], out=new_high[1:])
-    if not np.array_equal(new_value, new_high):
-        return np.unique(values, return_inverse=True)[1].astype(np.int64).ravel()
+    clash = new_value & ~new_high
+    if clash.any():
+        # A few high-bit groups hold several distinct values: order just those groups by full value.
+        group = np.cumsum(new_high) - 1
+        bad = np.zeros(int(group[-1]) + 1, dtype=bool)
+        bad[group[clash]] = True
+        inside = np.flatnonzero(bad[group])
+        reorder = np.lexsort((ordered[inside], group[inside]))
+        positions[inside] = positions[inside][reorder]
+        ordered = values[positions]
+        new_value[1:] = ordered[1:] != ordered[:-1]
     ranks = np.empty(size, dtype=np.int64)
     ranks[positions] = np.cumsum(new_value) - 1
     return ranks

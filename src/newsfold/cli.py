@@ -281,6 +281,41 @@ def export(db: Path, what: str, fmt: str, out: Path | None) -> None:
         click.echo(f"wrote {count} {what} to {out}", err=True)
 
 
+@cli.command(name="eval")
+@click.option("--gold", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="Gold labels: .jsonl/.json/.csv/.parquet records with id and a label field.")
+@click.option("--predicted", type=click.Path(dir_okay=False, path_type=Path),
+              help="An assignments export to score (default: the store's own assignments).")
+@db_option
+@click.option("--level", type=click.Choice(["event", "story", "copy_group"]), default="event", show_default=True,
+              help="Which assignment to score.")
+@click.option("--gold-field", help="The gold file's label field (default: the same name as --level).")
+@json_option
+def evaluate(gold: Path, predicted: Path | None, db: Path, level: str, gold_field: str | None,
+             as_json: bool) -> None:
+    """Score assignments against gold: pairwise and BCubed precision/recall/F1, ARI, NMI.
+
+    Articles the prediction leaves unassigned count as singletons.
+    """
+    from newsfold.evaluate import labeling_from_records, read_labeling, score_clustering
+
+    try:
+        gold_labels = read_labeling(gold, label_field=gold_field or level)
+        if predicted is not None:
+            predicted_labels = read_labeling(predicted, label_field=level)
+        else:
+            with _open_store(db) as store:
+                predicted_labels = labeling_from_records(store.iter_assignments(), label_field=level)
+    except (UsageError, ValueError) as error:
+        _fail(str(error))
+    scores = score_clustering(gold_labels, predicted_labels).as_dict()
+    if as_json:
+        _print_json(scores)
+        return
+    for key, value in scores.items():
+        click.echo(f"{key:<20} {value:.4f}" if isinstance(value, float) else f"{key:<20} {value}")
+
+
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``newsfold`` script."""
     _run(cli, argv)

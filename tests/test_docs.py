@@ -20,3 +20,14 @@ def test_every_cli_command_and_option_is_in_docs_cli_md() -> None:
             if isinstance(parameter, click.Option):
                 longest = max(parameter.opts, key=len)
                 assert longest in text, f"docs/cli.md does not mention {longest} of `newsfold {name}`"
+
+
+def test_every_relative_link_in_readme_and_docs_exists() -> None:
+    import re
+
+    root = DOCS.parent
+    for page in [root / "README.md", *sorted(DOCS.glob("*.md"))]:
+        for target in re.findall(r"\]\(([^)#\s]+)\)", page.read_text(encoding="utf-8")):
+            if "://" in target:
+                continue
+            assert (page.parent / target).exists(), f"{page.name} links to missing {target}"

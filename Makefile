@@ -18,8 +18,11 @@ run: $(STAMP)
 	rm -f out/demo.db out/demo.db-wal out/demo.db-shm
 	mkdir -p out
 	# Exit status 1 means "some records were skipped": the demo corpus has two bad records on purpose.
-	$(BIN)/newsfold fold examples --db out/demo.db || [ $$? -eq 1 ]
-	$(BIN)/newsfold list groups --db out/demo.db
+	$(BIN)/newsfold fold examples/corpus --db out/demo.db || [ $$? -eq 1 ]
+	@echo; echo "== copy groups"; $(BIN)/newsfold list groups --db out/demo.db
+	@echo; echo "== events"; $(BIN)/newsfold list events --db out/demo.db
+	@echo; echo "== storylines"; $(BIN)/newsfold list stories --db out/demo.db
+	@echo; echo "Explore: .venv/bin/newsfold show ID --db out/demo.db, or NEWSFOLD_TOKEN=secret .venv/bin/newsfold serve --db out/demo.db"
 
 lint: $(STAMP)
 	$(BIN)/ruff check src tests benchmarks

@@ -61,6 +61,10 @@ def _print_table(rows: list[dict[str, Any]], columns: list[str]) -> None:
 
 
 def _cell(value: Any, limit: int = 60) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, list):
+        value = ", ".join(str(v) for v in value)
     text = "" if value is None else str(value).replace("\n", " ")
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
@@ -218,8 +222,8 @@ def _print_description(description: dict[str, Any], indent: str = "") -> None:
 LISTS: dict[str, tuple[str, list[str]]] = {
     "articles": ("list_articles", ["id", "published", "outlet", "title"]),
     "groups": ("list_copy_groups", ["id", "size", "weakest_link", "canonical", "title"]),
-    "events": ("list_events", ["id", "size", "headline", "when", "where"]),
-    "stories": ("list_stories", ["id", "size", "title", "start", "end"]),
+    "events": ("list_events", ["id", "size", "when", "where", "headline"]),
+    "stories": ("list_stories", ["id", "size", "start", "end", "headline"]),
 }
 
 

@@ -19,9 +19,10 @@ import argparse
 import csv
 import hashlib
 import json
+import os
 import re
 import sys
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -30,6 +31,7 @@ import numpy as np
 from newsfold.evaluate import bcubed_scores
 from newsfold.events.candidates import CandidateIndex, article_keys
 from newsfold.events.cluster import ClusterOptions, group_events, publication_key
+from newsfold.events.embeddings import Embedder, embedding_text
 from newsfold.events.features import IdfTable, article_features
 from newsfold.events.scorer import FEATURE_NAMES, LogisticScorer, Profile, pair_features
 from newsfold.model import Article
@@ -39,6 +41,8 @@ PACKAGE = ROOT / "src" / "newsfold" / "events"
 DEFAULT_DATA = ROOT.parent / "shared" / "data"
 ECB_DEV_TOPICS = range(1, 26)
 ECB_TEST_TOPICS = range(26, 46)
+
+EMBEDDING_CACHE = Path(os.environ.get("NEWSFOLD_EMBEDDING_CACHE", Path.home() / ".cache" / "newsfold-embeddings"))
 
 csv.field_size_limit(1 << 30)
 
@@ -120,15 +124,28 @@ def load_semeval(path: Path) -> list[SemevalPair]:
     return out
 
 
-def semeval_pair_features(pairs: list[SemevalPair], idf: IdfTable) -> np.ndarray:
+def semeval_pair_features(
+    pairs: list[SemevalPair], idf: IdfTable, embedder: Embedder | None = None
+) -> np.ndarray:
     """Pair features of SemEval pairs, each article featurized alone (no IDF update)."""
     rows = []
+    vectors = embed_all([a for p in pairs for a in (p.first, p.second)], embedder)
     for pair in pairs:
         copies = copy_groups_of([pair.first, pair.second])
-        a = article_features(pair.first, idf, update_idf=False, copy_group=copies.get(pair.first.id))
-        b = article_features(pair.second, idf, update_idf=False, copy_group=copies.get(pair.second.id))
+        a = article_features(pair.first, idf, update_idf=False, copy_group=copies.get(pair.first.id),
+                             embedding=vectors.get(pair.first.id))
+        b = article_features(pair.second, idf, update_idf=False, copy_group=copies.get(pair.second.id),
+                             embedding=vectors.get(pair.second.id))
         rows.append(pair_features(Profile.of(a), Profile.of(b)))
     return np.asarray(rows, dtype=np.float64).reshape(-1, len(FEATURE_NAMES))
+
+
+def embed_all(articles: Sequence[Article], embedder: Embedder | None) -> dict[str, np.ndarray]:
+    """Article id → embedding (empty without an embedder)."""
+    if embedder is None:
+        return {}
+    vectors = embedder.encode([embedding_text(a) for a in articles])
+    return {a.id: v for a, v in zip(articles, vectors, strict=True)}
 
 
 def cross_validated_pearson(x: np.ndarray, y: np.ndarray, l2: float, folds: int = 10) -> float:
@@ -154,6 +171,41 @@ def build_background(documents: list[Article]) -> IdfTable:
     return table
 
 
+class CachedEmbedder:
+    """An :class:`~newsfold.events.embeddings.Embedder` that remembers vectors on disk (one ``.npy`` per
+    text hash under ``folder``), so that benchmark and training reruns embed each text once."""
+
+    def __init__(self, embedder: Embedder, folder: Path) -> None:
+        self.embedder = embedder
+        self.name = embedder.name
+        self.folder = folder / re.sub(r"[^A-Za-z0-9.-]+", "_", embedder.name)
+        self.folder.mkdir(parents=True, exist_ok=True)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        keys = [hashlib.sha1(t.encode("utf-8")).hexdigest() for t in texts]
+        found: dict[str, np.ndarray] = {}
+        for key in set(keys):
+            path = self.folder / f"{key}.npy"
+            if path.exists():
+                found[key] = np.load(path)
+        missing = sorted({k: t for k, t in zip(keys, texts, strict=True) if k not in found}.items())
+        if missing:
+            vectors = self.embedder.encode([t for _, t in missing])
+            for (key, _), vector in zip(missing, vectors, strict=True):
+                np.save(self.folder / f"{key}.npy", vector)
+                found[key] = vector
+        return np.asarray([found[k] for k in keys], dtype=np.float32).reshape(len(keys), -1)
+
+
+def semantic_embedder(backend: str | None) -> CachedEmbedder | None:
+    """The cached embedder of ``backend`` (None: no embeddings)."""
+    if backend is None:
+        return None
+    from newsfold.events.embeddings import load_embedder
+
+    return CachedEmbedder(load_embedder(backend), EMBEDDING_CACHE)
+
+
 def copy_groups_of(articles: list[Article]) -> dict[str, str]:
     """Article id → copy group id, as newsfold's copies stage would find them (``find_copies``)."""
     from newsfold.copies import find_copies
@@ -162,16 +214,20 @@ def copy_groups_of(articles: list[Article]) -> dict[str, str]:
     return {member.article_id: group.id for group in groups for member in group.members}
 
 
-def replay_gold(documents: list[EcbDocument], idf: IdfTable, options: ClusterOptions) -> Iterator[tuple[tuple[float, ...], int]]:
+def replay_gold(
+    documents: list[EcbDocument], idf: IdfTable, options: ClusterOptions, embedder: Embedder | None = None
+) -> Iterator[tuple[tuple[float, ...], int]]:
     """Online replay with gold events: (features, same-event label) for every indexed candidate."""
     ordered = sorted(documents, key=lambda d: publication_key(d.article))
     copy_groups = copy_groups_of([d.article for d in documents])
+    vectors = embed_all([d.article for d in ordered], embedder)
     index = CandidateIndex(options.max_posting)
     profiles: list[Profile] = []
     gold_of: list[str] = []
     ordinal_of: dict[str, int] = {}
     for document in ordered:
-        features = article_features(document.article, idf, copy_group=copy_groups.get(document.article.id))
+        features = article_features(document.article, idf, copy_group=copy_groups.get(document.article.id),
+                                    embedding=vectors.get(document.article.id))
         keys = article_keys(features, options.index_terms)
         article_profile = Profile.of(features)
         for ordinal in index.lookup(keys, options.max_candidates):
@@ -203,7 +259,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--semeval-weight", type=float, default=3.0)
     parser.add_argument("--l2", type=float, default=1.0)
     parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
+    parser.add_argument("--semantic", choices=("minilm", "e5"), default=None,
+                        help="fit the semantic scorer (embedding features) with this backend instead")
     args = parser.parse_args(argv)
+    embedder = semantic_embedder(args.semantic)
 
     ecb_dev = load_ecb(args.data, ECB_DEV_TOPICS)
     semeval_dev = [
@@ -220,20 +279,20 @@ def main(argv: list[str] | None = None) -> int:
     background = build_background(background_docs)
     print(f"background: {background.documents_} dev documents, {len(background.document_frequency_)} terms")
     background_json = background.to_json(min_df=2)
-    if not args.dry_run:
+    if not args.dry_run and embedder is None:
         (PACKAGE / "background_df.json").write_text(json.dumps(background_json, separators=(",", ":")), "utf-8")
 
     def fresh_idf() -> IdfTable:
         return IdfTable(int(background_json["documents"]), background_json["document_frequency"])  # type: ignore[arg-type]
 
     options = ClusterOptions()
-    ecb_rows = list(replay_gold(ecb_dev, fresh_idf(), options))
+    ecb_rows = list(replay_gold(ecb_dev, fresh_idf(), options, embedder))
     x_ecb = np.asarray([r[0] for r in ecb_rows])
     y_ecb = np.asarray([r[1] for r in ecb_rows], dtype=np.float64)
-    short_rows = list(replay_gold(headline_only(ecb_dev), fresh_idf(), options))
+    short_rows = list(replay_gold(headline_only(ecb_dev), fresh_idf(), options, embedder))
     x_ecb = np.vstack([x_ecb, np.asarray([r[0] for r in short_rows])])
     y_ecb = np.concatenate([y_ecb, np.asarray([r[1] for r in short_rows], dtype=np.float64)])
-    x_sem = semeval_pair_features(semeval_dev, fresh_idf())
+    x_sem = semeval_pair_features(semeval_dev, fresh_idf(), embedder)
     y_sem = np.asarray([(4.0 - p.overall) / 3.0 for p in semeval_dev])
     print(f"ECB+ dev pairs: {len(y_ecb)} ({int(y_ecb.sum())} same event); SemEval dev English pairs: {len(y_sem)}")
     x = np.vstack([x_ecb, x_sem])
@@ -257,7 +316,8 @@ def main(argv: list[str] | None = None) -> int:
     for join in (0.3, 0.4, 0.5, 0.6, 0.7, 0.8):
         for merge in (0.5, 0.6, 0.7, 0.8, 0.9, 0.97):
             options = ClusterOptions(join_threshold=join, merge_threshold=merge)
-            grouping = group_events(articles, scorer=scorer, options=options, copy_groups=dev_copies)
+            grouping = group_events(articles, scorer=scorer, options=options, copy_groups=dev_copies,
+                                    embedder=embedder)
             f1 = bcubed_scores(gold, grouping.assignments)[2]
             print(f"  join {join:.2f} merge {merge:.2f}: dev BCubed F1 {f1:.4f}", file=sys.stderr)
             if best is None or f1 > best[0] + 1e-9:
@@ -272,7 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     for join in (0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5):
         for merge in (0.3, 0.5, 0.7, 0.9):
             options = ClusterOptions(short_join_threshold=join, short_merge_threshold=merge)
-            grouping = group_events(headline_articles, scorer=scorer, options=options, copy_groups=headline_copies)
+            grouping = group_events(headline_articles, scorer=scorer, options=options,
+                                    copy_groups=headline_copies, embedder=embedder)
             f1 = bcubed_scores(headline_gold, grouping.assignments)[2]
             print(f"  short texts: join {join:.2f} merge {merge:.2f}: dev headlines BCubed F1 {f1:.4f}", file=sys.stderr)
             if best_short is None or f1 > best_short[0] + 1e-9:
@@ -294,8 +355,10 @@ def main(argv: list[str] | None = None) -> int:
         "ecb_dev_headlines_bcubed_f1": round(best_short[0], 4),
     }
     print(f"chosen: join {best[1]} merge {best[2]} (ECB+ dev BCubed F1 {best[0]:.4f})")
+    if embedder is not None:
+        scorer.notes_["embedder"] = embedder.name
     if not args.dry_run:
-        scorer.save(PACKAGE / "scorer_weights.json")
+        scorer.save(PACKAGE / ("scorer_weights.json" if embedder is None else "scorer_weights_semantic.json"))
     return 0
 
 

@@ -25,6 +25,7 @@ from functools import partial
 from typing import Literal
 
 from newsfold.events.candidates import CandidateIndex, article_keys, profile_keys
+from newsfold.events.embeddings import Embedder, embedding_text
 from newsfold.events.features import (
     ArticleFeatures,
     FeatureOptions,
@@ -192,8 +193,10 @@ class OnlineEventGrouper:
         options: ClusterOptions | None = None,
         feature_options: FeatureOptions | None = None,
         idf: IdfTable | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
-        self.scorer = scorer if scorer is not None else load_scorer()
+        self.embedder = embedder
+        self.scorer = scorer if scorer is not None else load_scorer(semantic=embedder is not None)
         self.options = options or ClusterOptions()
         self.feature_options = feature_options or FeatureOptions()
         self.idf = idf if idf is not None else IdfTable.background()
@@ -249,8 +252,14 @@ class OnlineEventGrouper:
                 self._copy_event.setdefault(features.copy_group, event.ordinal)
 
     def add_article(self, article: Article, copy_group: str | None = None) -> JoinEvidence:
-        """Featurize ``article`` (updating the IDF table) and :meth:`add` it."""
-        return self.add(article_features(article, self.idf, self.feature_options, copy_group=copy_group))
+        """Featurize ``article`` (updating the IDF table; embedding it when the grouper has an embedder)
+        and :meth:`add` it."""
+        embedding = None
+        if self.embedder is not None:
+            embedding = self.embedder.encode([embedding_text(article)])[0]
+        return self.add(
+            article_features(article, self.idf, self.feature_options, copy_group=copy_group, embedding=embedding)
+        )
 
     def add(self, features: ArticleFeatures) -> JoinEvidence:
         """Assign one article: join the best candidate event at or above the threshold, else open one."""
@@ -386,17 +395,22 @@ def group_events(
     feature_options: FeatureOptions | None = None,
     copy_groups: Mapping[str, str] | None = None,
     workers: int = 1,
+    embedder: Embedder | None = None,
 ) -> EventGrouping:
     """Group ``articles`` into events: online assignment in publication order, then the merge step.
 
     ``copy_groups`` maps article id → copy group id (from the copies stage) for the copy-evidence
     feature. ``workers`` > 1 analyzes articles (tokens, names, dates: the costly, IDF-independent part)
     in that many processes; weighting and assignment stay sequential, so the result is the same. The
-    result does not depend on the order of ``articles``.
+    result does not depend on the order of ``articles``. With an ``embedder``
+    (:mod:`newsfold.events.embeddings`) every article is embedded (in batches) and the semantic scorer is
+    the default.
     """
     if workers < 1:
         raise ValueError("workers must be ≥ 1")
-    grouper = OnlineEventGrouper(scorer=scorer, options=options, feature_options=feature_options)
+    grouper = OnlineEventGrouper(
+        scorer=scorer, options=options, feature_options=feature_options, embedder=embedder
+    )
     copy_groups = copy_groups or {}
     ordered: Sequence[Article] = sorted(articles, key=publication_key)
     analyze = partial(analyze_article, options=grouper.feature_options)
@@ -405,10 +419,15 @@ def group_events(
             analyses = list(pool.map(analyze, ordered, chunksize=max(1, min(256, len(ordered) // (4 * workers)))))
     else:
         analyses = [analyze(article) for article in ordered]
-    for analysis in analyses:
+    embeddings = None if embedder is None else embedder.encode([embedding_text(a) for a in ordered])
+    for position, analysis in enumerate(analyses):
         grouper.add(
             featurize(
-                analysis, grouper.idf, grouper.feature_options, copy_group=copy_groups.get(analysis.article_id)
+                analysis,
+                grouper.idf,
+                grouper.feature_options,
+                copy_group=copy_groups.get(analysis.article_id),
+                embedding=None if embeddings is None else embeddings[position],
             )
         )
     if grouper.options.merge:

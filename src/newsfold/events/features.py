@@ -16,7 +16,7 @@ import json
 import math
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -81,6 +81,9 @@ class ArticleFeatures:
     copy_group: str | None = None
     outlet: str | None = None
     term_count: int = 0
+    embedding: tuple[float, ...] | None = None
+    """Unit dense vector of headline and lead when an embedder ran
+    (:mod:`newsfold.events.embeddings`); ``None`` in the default pipeline."""
 
 
 class IdfTable:
@@ -245,8 +248,10 @@ def featurize(
     options: FeatureOptions | None = None,
     copy_group: str | None = None,
     update_idf: bool = True,
+    embedding: Sequence[float] | None = None,
 ) -> ArticleFeatures:
-    """Weight an analysis with ``idf``; with ``update_idf`` the article is first counted in it."""
+    """Weight an analysis with ``idf``; with ``update_idf`` the article is first counted in it.
+    ``embedding``: the article's unit dense vector, when an embedder ran."""
     options = options or FeatureOptions()
     if update_idf:
         idf.add(analysis.body_terms + analysis.headline_terms)
@@ -273,6 +278,7 @@ def featurize(
         copy_group=copy_group,
         outlet=analysis.outlet,
         term_count=len(analysis.body_terms),
+        embedding=None if embedding is None else tuple(float(v) for v in embedding),
     )
 
 
@@ -282,6 +288,57 @@ def article_features(
     options: FeatureOptions | None = None,
     copy_group: str | None = None,
     update_idf: bool = True,
+    embedding: Sequence[float] | None = None,
 ) -> ArticleFeatures:
     """Features of ``article``. With ``update_idf`` the article is first counted in ``idf`` (online use)."""
-    return featurize(analyze_article(article, options), idf, options, copy_group, update_idf)
+    return featurize(analyze_article(article, options), idf, options, copy_group, update_idf, embedding)
+
+
+def features_to_json(features: ArticleFeatures) -> dict[str, object]:
+    """``features`` as JSON-able data (what the events stage stores; :func:`features_from_json` inverts it
+    exactly, floats included)."""
+    return {
+        "article_id": features.article_id,
+        "headline": features.headline,
+        "published": features.published.isoformat() if features.published else None,
+        "when": features.when.isoformat() if features.when else None,
+        "years": sorted(features.years),
+        "vector": dict(features.vector),
+        "title_vector": dict(features.title_vector),
+        "entities": {kind: sorted(names) for kind, names in features.entities.items()},
+        "name_vector": None if features.name_vector is None else dict(features.name_vector),
+        "numbers": sorted(features.numbers),
+        "dateline_place": features.dateline_place,
+        "copy_group": features.copy_group,
+        "outlet": features.outlet,
+        "term_count": features.term_count,
+        "embedding": None if features.embedding is None else list(features.embedding),
+    }
+
+
+def features_from_json(data: Mapping[str, object]) -> ArticleFeatures:
+    """The :class:`ArticleFeatures` that :func:`features_to_json` wrote."""
+
+    def day(value: object) -> dt.date | None:
+        return None if value is None else dt.date.fromisoformat(str(value))
+
+    entities: Mapping[str, list[str]] = data["entities"]  # type: ignore[assignment]
+    name_vector = data.get("name_vector")
+    embedding = data.get("embedding")
+    return ArticleFeatures(
+        article_id=str(data["article_id"]),
+        headline=str(data["headline"]),
+        published=day(data.get("published")),
+        when=day(data.get("when")),
+        years=frozenset(int(y) for y in data["years"]),  # type: ignore[attr-defined]
+        vector=dict(data["vector"]),  # type: ignore[call-overload]
+        title_vector=dict(data["title_vector"]),  # type: ignore[call-overload]
+        entities={kind: frozenset(entities.get(kind, ())) for kind in ENTITY_TYPES},
+        name_vector=None if name_vector is None else dict(name_vector),  # type: ignore[call-overload]
+        numbers=frozenset(str(n) for n in data.get("numbers", ())),  # type: ignore[attr-defined]
+        dateline_place=None if data.get("dateline_place") is None else str(data["dateline_place"]),
+        copy_group=None if data.get("copy_group") is None else str(data["copy_group"]),
+        outlet=None if data.get("outlet") is None else str(data["outlet"]),
+        term_count=int(data.get("term_count", 0)),  # type: ignore[call-overload]
+        embedding=None if embedding is None else tuple(float(v) for v in embedding),  # type: ignore[attr-defined]
+    )

@@ -46,6 +46,8 @@ FEATURE_NAMES: tuple[str, ...] = (
     "short_text",
     "number_overlap",
     "number_conflict",
+    "embedding_cosine",
+    "embedding_known",
 )
 """The pair features, in the order of the scorer's weights:
 
@@ -68,10 +70,14 @@ FEATURE_NAMES: tuple[str, ...] = (
 - ``short_text``: one side is headline-sized (its longest member has fewer than
   :data:`SHORT_TEXT_TERMS` terms), where cosines run lower for the same event;
 - ``number_overlap``: overlap coefficient of the numbers (above ten, years aside) in headlines and leads;
-  ``number_conflict``: both name such numbers and none is shared (23 pirates against 26).
+  ``number_conflict``: both name such numbers and none is shared (23 pirates against 26);
+- ``embedding_cosine``: cosine of the two sides' mean dense embeddings (:mod:`newsfold.events.embeddings`),
+  clipped to [0, 1]; ``embedding_known``: both sides have embeddings. Both 0 in the default pipeline, whose
+  shipped weights give them no weight; ``scorer_weights_semantic.json`` is fitted with them.
 """
 
 WEIGHTS_FILE = "scorer_weights.json"
+SEMANTIC_WEIGHTS_FILE = "scorer_weights_semantic.json"
 SHORT_TEXT_TERMS = 25
 MAX_COMPARED_MEMBERS = 8
 
@@ -98,6 +104,7 @@ class Profile:
     dateline_places: set[str] = field(default_factory=set)
     copy_groups: set[str] = field(default_factory=set)
     numbers: Counter[str] = field(default_factory=Counter)
+    embedding_sum: np.ndarray | None = None
     _norm: float | None = None
     _name_norm: float | None = None
     _salient: dict[int, set[str]] = field(default_factory=dict)
@@ -133,6 +140,9 @@ class Profile:
         if features.copy_group:
             self.copy_groups.add(features.copy_group)
         self.numbers.update(features.numbers)
+        if features.embedding is not None:
+            vector = np.asarray(features.embedding, dtype=np.float64)
+            self.embedding_sum = vector.copy() if self.embedding_sum is None else self.embedding_sum + vector
 
     def absorb(self, other: Profile) -> None:
         """Fold another profile (a merged event) into this one."""
@@ -153,6 +163,10 @@ class Profile:
         self.dateline_places |= other.dateline_places
         self.copy_groups |= other.copy_groups
         self.numbers.update(other.numbers)
+        if other.embedding_sum is not None:
+            self.embedding_sum = (
+                other.embedding_sum.copy() if self.embedding_sum is None else self.embedding_sum + other.embedding_sum
+            )
 
     @property
     def norm(self) -> float:
@@ -237,6 +251,12 @@ def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
     dateline_differs = 1.0 if both_datelines and not dateline_same else 0.0
     copy_evidence = 1.0 if a.copy_groups & b.copy_groups else 0.0
     numbers_a, numbers_b = a.salient(a.numbers), b.salient(b.numbers)
+    embedding_cosine = 0.0
+    embedding_known = a.embedding_sum is not None and b.embedding_sum is not None
+    if a.embedding_sum is not None and b.embedding_sum is not None:
+        embedding_denominator = float(np.linalg.norm(a.embedding_sum) * np.linalg.norm(b.embedding_sum))
+        if embedding_denominator:
+            embedding_cosine = max(0.0, min(1.0, float(a.embedding_sum @ b.embedding_sum) / embedding_denominator))
     shortest = min(max((x.term_count for x in a.recent), default=0), max((y.term_count for y in b.recent), default=0))
     return (
         term_cosine,
@@ -259,6 +279,8 @@ def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
         1.0 if shortest < SHORT_TEXT_TERMS else 0.0,
         _overlap(numbers_a, numbers_b),
         1.0 if numbers_a and numbers_b and not numbers_a & numbers_b else 0.0,
+        embedding_cosine,
+        1.0 if embedding_known else 0.0,
     )
 
 
@@ -414,14 +436,15 @@ def _optional_float(value: object) -> float | None:
     return None if value is None else float(value)  # type: ignore[arg-type]
 
 
-@lru_cache(maxsize=1)
-def _shipped_weights() -> dict[str, object]:
-    path = resources.files("newsfold.events").joinpath(WEIGHTS_FILE)
+@lru_cache(maxsize=2)
+def _shipped_weights(name: str = WEIGHTS_FILE) -> dict[str, object]:
+    path = resources.files("newsfold.events").joinpath(name)
     return dict(json.loads(path.read_text("utf-8")))
 
 
-def load_scorer(path: str | Path | None = None) -> LogisticScorer:
-    """The scorer from ``path``, or the one shipped with newsfold."""
+def load_scorer(path: str | Path | None = None, semantic: bool = False) -> LogisticScorer:
+    """The scorer from ``path``, or the one shipped with newsfold: with ``semantic``, the one fitted with
+    the ``embedding_*`` features (for groupings that embed articles)."""
     if path is None:
-        return LogisticScorer.from_json(_shipped_weights())
+        return LogisticScorer.from_json(_shipped_weights(SEMANTIC_WEIGHTS_FILE if semantic else WEIGHTS_FILE))
     return LogisticScorer.from_json(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -1,22 +1,47 @@
-"""The events stage: online event grouping over a :class:`~newsfold.store.Store`.
+"""The events stage: online event grouping over a :class:`~newsfold.store.Store`, incrementally.
 
-Each run resumes the online state from the store (stored events are restored member by member, which
-also rebuilds the IDF table in ingestion order), assigns the articles stored since the stage's mark in
-publication order, runs the merge step, and writes in one transaction: the cards of the events that
-changed, one membership row per new article with its :class:`~newsfold.events.cluster.JoinEvidence`, the
-moved memberships of merged events with their :class:`~newsfold.events.cluster.MergeEvidence`, and the
-mark. Restoring costs one featurization per stored article per run (about 2 ms each).
+Each run analyses only the articles stored since the stage's mark. What the online grouper needs to
+resume is saved by the stage itself (schema version 3): every assigned article's
+:class:`~newsfold.events.features.ArticleFeatures` with its event day, and the IDF table's document
+frequencies. A run then
+
+1. analyses the new articles and weights them with the saved IDF state (only their terms' frequencies are
+   read);
+2. restores only the events that can take them: those with a member whose event day lies within
+   ``window_days`` of a new article's day, or undated (every event when a new article is undated), from
+   the saved features, ordered as they were opened;
+3. assigns the new articles in publication order and runs the merge step over the restored events;
+4. writes in one transaction: the new articles' features, the changed frequencies, the cards of the
+   events that changed, one membership row per new article with its
+   :class:`~newsfold.events.cluster.JoinEvidence`, the moved memberships of merged events with their
+   :class:`~newsfold.events.cluster.MergeEvidence`, and the mark.
+
+Folding in batches that follow publication order gives the grouping of one fold; out-of-window events
+are not restored, which can only remove candidates that the window would have refused anyway (a
+restored set smaller than the whole store can change which 24 events the candidate index ranks first
+when more than that many share keys with an article). A store written before version 3 has assigned
+articles without saved features: they are featurized once, in ingestion order, and saved.
 """
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 from collections.abc import Sequence
 
 from newsfold.events.cards import build_card
 from newsfold.events.cluster import ClusterOptions, OnlineEventGrouper, publication_key
-from newsfold.events.features import FeatureOptions, article_features
+from newsfold.events.features import (
+    ArticleFeatures,
+    FeatureOptions,
+    IdfTable,
+    analyze_article,
+    article_features,
+    features_from_json,
+    features_to_json,
+    featurize,
+)
 from newsfold.events.scorer import LogisticScorer
-from newsfold.model import Article
 from newsfold.pipeline import StageReport
 from newsfold.store import Store
 
@@ -43,44 +68,61 @@ class EventsStage:
         if not pending:
             return report
         grouper = OnlineEventGrouper(self.scorer, self.options, self.feature_options)
-        stored_members: dict[str, list[str]] = {}
-        for row in store.iter_assignments():
-            if row["event"] is not None and row["id"] is not None:
-                stored_members.setdefault(str(row["event"]), []).append(str(row["id"]))
-        stored_ids = [a for members in stored_members.values() for a in members]
-        already = set(stored_ids)
-        pending_ids = [i for _, i in pending if i not in already]
-        articles: dict[str, Article] = {a.id: a for a in store.get_articles(stored_ids + pending_ids)}
-        copy_groups = store.copy_group_ids_of(list(articles))
-        stored_features = {}
-        for article_id in stored_ids:  # ingestion order rebuilds the IDF table as it was
-            if article_id in articles:
-                stored_features[article_id] = article_features(
-                    articles[article_id], grouper.idf, grouper.feature_options, copy_group=copy_groups.get(article_id)
-                )
-        for event_id, members in stored_members.items():
-            restored = [stored_features[a] for a in members if a in stored_features]
-            if restored:
-                grouper.restore(event_id, restored)
+        pending_ids = [i for _, i in pending]
+        already = set(store.event_of(pending_ids))
+        new_articles = sorted(
+            (a for a in store.get_articles([i for i in pending_ids if i not in already])), key=publication_key
+        )
+        analyses = [analyze_article(a, grouper.feature_options) for a in new_articles]
 
-        new_articles = sorted((articles[i] for i in pending_ids if i in articles), key=publication_key)
-        joins = [grouper.add_article(a, copy_group=copy_groups.get(a.id)) for a in new_articles]
+        saved_idf = store.get_event_idf(
+            {t for x in analyses for t in x.body_terms + x.headline_terms + x.lead_terms}
+        )
+        legacy: dict[str, ArticleFeatures] = {}
+        if saved_idf is None:
+            idf = IdfTable.background()
+            legacy = self._featurize_unsaved(store, idf, grouper.feature_options)
+        else:
+            idf = IdfTable(*saved_idf)
+        grouper.idf = idf
+
+        self._refresh_dates(store, grouper.feature_options)
+        new_copy_groups = store.copy_group_ids_of([a.id for a in new_articles])
+        new_features = [
+            featurize(x, idf, grouper.feature_options, copy_group=new_copy_groups.get(x.article_id))
+            for x in analyses
+        ]
+        restored_members = self._restore(store, grouper, new_features, legacy)
+
+        joins = [grouper.add(f) for f in new_features]
         merges = grouper.merge_events()
         result = grouper.result()
-        changed = {result.assignments[a.id] for a in new_articles} | {m.kept_id for m in merges}
-        member_rows = [
-            (j.article_id, result.assignments[j.article_id], j.score, j.as_dict()) for j in joins
-        ]
+        changed = {result.assignments[f.article_id] for f in new_features} | {m.kept_id for m in merges}
+        member_rows = [(j.article_id, result.assignments[j.article_id], j.score, j.as_dict()) for j in joins]
         for merge in merges:
-            for article_id in stored_members.get(merge.merged_id, []):
-                if article_id in articles:
-                    member_rows.append((article_id, merge.kept_id, merge.score, {"merge": merge.as_dict()}))
+            for article_id in restored_members.get(merge.merged_id, []):
+                member_rows.append((article_id, merge.kept_id, merge.score, {"merge": merge.as_dict()}))
+        new_by_id = {a.id: a for a in new_articles}
+        changed_members = {e: list(result.events[e]) for e in changed}
+        stored_needed = [a for ids in changed_members.values() for a in ids if a not in new_by_id]
+        articles = {**{a.id: a for a in store.get_articles(stored_needed)}, **new_by_id}
         cards = []
         for event_id in sorted(changed):
-            event_articles = [articles[a] for a in result.events[event_id] if a in articles]
+            event_articles = [articles[a] for a in changed_members[event_id] if a in articles]
             card = build_card(event_id, event_articles, [result.features[a.id] for a in event_articles])
             cards.append((event_id, card.as_dict()))
+        saved_features = [*legacy.values(), *new_features]
+        touched_terms = {t for f in analyses for t in f.body_terms + f.headline_terms}
+        frequencies = (
+            idf.document_frequency_
+            if saved_idf is None
+            else {t: idf.document_frequency_[t] for t in touched_terms}
+        )
         with store.transaction():
+            store.put_event_features(
+                (f.article_id, f.when.isoformat() if f.when else None, features_to_json(f)) for f in saved_features
+            )
+            store.put_event_idf(idf.documents_, frequencies)
             store.delete_events([m.merged_id for m in merges])
             store.put_events(cards)
             store.put_event_members(member_rows)
@@ -91,5 +133,80 @@ class EventsStage:
             "joins": sum(j.action == "join" for j in joins),
             "merges": len(merges),
             "events_changed": len(changed),
+            "events_restored": len(restored_members),
         }
         return report
+
+    @staticmethod
+    def _featurize_unsaved(store: Store, idf: IdfTable, options: FeatureOptions) -> dict[str, ArticleFeatures]:
+        """Features of stored, assigned articles (a store from before schema version 3), in ingestion
+        order, which also brings ``idf`` up to date."""
+        assigned = [str(r["id"]) for r in store.iter_assignments() if r["event"] is not None]
+        if not assigned:
+            return {}
+        copy_groups = store.copy_group_ids_of(assigned)
+        return {
+            a.id: article_features(a, idf, options, copy_group=copy_groups.get(a.id))
+            for a in store.get_articles(assigned)
+        }
+
+    @staticmethod
+    def _refresh_dates(store: Store, options: FeatureOptions) -> None:
+        """Articles whose year was inferred may have been re-dated since their features were saved
+        (normalization resolves the year again against the collection's dates): give their saved
+        features the new dates, keeping the term weights they were assigned with."""
+        inferred = list(store.iter_year_inferred())
+        saved = store.get_event_features([a.id for a in inferred])
+        updates = []
+        for article in inferred:
+            data = saved.get(article.id)
+            if data is None:
+                continue
+            old = features_from_json(data)
+            published = article.published.date() if isinstance(article.published, dt.datetime) else article.published
+            if old.published == published:
+                continue
+            analysis = analyze_article(article, options)
+            new = dataclasses.replace(old, published=analysis.published, when=analysis.when, years=analysis.years)
+            updates.append((new.article_id, new.when.isoformat() if new.when else None, features_to_json(new)))
+        if updates:
+            store.put_event_features(updates)
+
+    def _restore(
+        self,
+        store: Store,
+        grouper: OnlineEventGrouper,
+        new_features: Sequence[ArticleFeatures],
+        legacy: dict[str, ArticleFeatures],
+    ) -> dict[str, list[str]]:
+        """Restore the stored events that the new articles may join; returns their members."""
+        days = [f.when for f in new_features]
+        window = dt.timedelta(days=grouper.options.window_days)
+        if not days or any(d is None for d in days):
+            active = store.events_active(None, None)
+        else:
+            dated = [d for d in days if d is not None]
+            active = store.events_active(min(dated) - window, max(dated) + window)
+        members = store.event_member_ids(active)
+        ids = [a for ids in members.values() for a in ids]
+        saved = {a: legacy[a] for a in ids if a in legacy}
+        saved.update(
+            (a, features_from_json(data)) for a, data in store.get_event_features([a for a in ids if a not in saved]).items()
+        )
+        copy_groups = store.copy_group_ids_of(ids)
+        restored: dict[str, list[ArticleFeatures]] = {}
+        for event_id, article_ids in members.items():
+            features = [
+                dataclasses.replace(saved[a], copy_group=copy_groups.get(a)) for a in article_ids if a in saved
+            ]
+            if features:
+                restored[event_id] = sorted(features, key=_feature_order)
+        for event_id in sorted(restored, key=lambda e: (_feature_order(restored[e][0]), e)):
+            grouper.restore(event_id, restored[event_id])
+        return {e: [f.article_id for f in fs] for e, fs in restored.items()}
+
+
+def _feature_order(features: ArticleFeatures) -> tuple[int, dt.date, str]:
+    """Publication order of stored features (as :func:`~newsfold.events.cluster.publication_key`)."""
+    published = features.published
+    return (0, published, features.article_id) if published is not None else (1, dt.date.min, features.article_id)

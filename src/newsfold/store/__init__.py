@@ -22,6 +22,7 @@ import datetime as dt
 import json
 import sqlite3
 import threading
+import zlib
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -618,6 +619,87 @@ class Store:
             (limit, offset),
         ).fetchall()
         return [{"id": r[0], "summary": json.loads(r[1]), "size": r[2]} for r in rows]
+
+    # -- saved state of the online event grouper (schema version 3) ---------------------------------
+
+    def put_event_features(self, rows: Iterable[tuple[str, str | None, Mapping[str, Any]]]) -> None:
+        """Insert or replace ``(article_id, event_day, features)``: an article's event features (a
+        JSON-able mapping, stored compressed) and its event day (ISO date, ``None`` when undated)."""
+        with self.transaction():
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO event_features (article_id, event_day, features) VALUES (?, ?, ?)",
+                [
+                    (a, day, zlib.compress(json.dumps(dict(f), separators=(",", ":")).encode("utf-8"), 1))
+                    for a, day, f in rows
+                ],
+            )
+
+    def get_event_features(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+        """Article id → stored event features, for those of ``article_ids`` that have them."""
+        found: dict[str, dict[str, Any]] = {}
+        for chunk in _chunks(list(article_ids)):
+            marks = ",".join("?" * len(chunk))
+            for article_id, blob in self._connection.execute(
+                f"SELECT article_id, features FROM event_features WHERE article_id IN ({marks})", tuple(chunk)
+            ):
+                found[article_id] = json.loads(zlib.decompress(blob))
+        return found
+
+    def events_active(self, start: dt.date | None, end: dt.date | None) -> list[str]:
+        """Ids of events with a member whose event day lies in ``[start, end]`` or is unknown; with
+        ``start``/``end`` ``None``, every event. Sorted."""
+        if start is None or end is None:
+            sql = "SELECT DISTINCT event_id FROM event_members ORDER BY event_id"
+            return [r[0] for r in self._connection.execute(sql)]
+        sql = (
+            "SELECT DISTINCT m.event_id FROM event_features f JOIN event_members m ON m.article_id = f.article_id "
+            "WHERE (f.event_day BETWEEN ? AND ?) OR f.event_day IS NULL ORDER BY m.event_id"
+        )
+        return [r[0] for r in self._connection.execute(sql, (start.isoformat(), end.isoformat()))]
+
+    def event_member_ids(self, event_ids: Sequence[str]) -> dict[str, list[str]]:
+        """Event id → its member article ids in ingestion order."""
+        found: dict[str, list[str]] = {}
+        for chunk in _chunks(list(event_ids)):
+            marks = ",".join("?" * len(chunk))
+            for event_id, article_id in self._connection.execute(
+                "SELECT m.event_id, m.article_id FROM event_members m JOIN articles a ON a.id = m.article_id "
+                f"WHERE m.event_id IN ({marks}) ORDER BY a.seq",
+                tuple(chunk),
+            ):
+                found.setdefault(event_id, []).append(article_id)
+        return found
+
+    def assigned_article_count(self) -> int:
+        """Articles with an event membership."""
+        return int(self._connection.execute("SELECT count(*) FROM event_members").fetchone()[0])
+
+    def get_event_idf(self, terms: Iterable[str] | None = None) -> tuple[int, dict[str, int]] | None:
+        """The saved IDF state ``(documents, term → document frequency)`` (only ``terms``' frequencies
+        when given), ``None`` if never saved."""
+        row = self._connection.execute("SELECT documents FROM event_idf_documents WHERE id = 1").fetchone()
+        if row is None:
+            return None
+        if terms is None:
+            return int(row[0]), dict(self._connection.execute("SELECT term, df FROM event_idf"))
+        frequencies: dict[str, int] = {}
+        for chunk in _chunks(sorted(set(terms))):
+            marks = ",".join("?" * len(chunk))
+            frequencies.update(
+                self._connection.execute(f"SELECT term, df FROM event_idf WHERE term IN ({marks})", tuple(chunk))
+            )
+        return int(row[0]), frequencies
+
+    def put_event_idf(self, documents: int, frequencies: Mapping[str, int]) -> None:
+        """Save the IDF state: the document count and the frequencies of ``frequencies``' terms (those
+        that changed; others stay as saved)."""
+        with self.transaction():
+            self._connection.execute(
+                "INSERT OR REPLACE INTO event_idf_documents (id, documents) VALUES (1, ?)", (documents,)
+            )
+            self._connection.executemany(
+                "INSERT OR REPLACE INTO event_idf (term, df) VALUES (?, ?)", sorted(frequencies.items())
+            )
 
     # -- whole-store views ---------------------------------------------------------------------------
 

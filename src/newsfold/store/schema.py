@@ -123,7 +123,27 @@ ALTER TABLE articles ADD COLUMN year_inferred INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX articles_by_year_inferred ON articles(year_inferred) WHERE year_inferred = 1;
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2)
+# Version 3: what the online event grouper needs to resume without re-analysing stored articles: each
+# assigned article's features (zlib-compressed JSON) with its event day, for the query of events active
+# in a time window, and the document frequencies of the IDF table as it stood after the last run.
+_V3 = """
+CREATE TABLE event_features (
+    article_id TEXT PRIMARY KEY,
+    event_day  TEXT,
+    features   BLOB NOT NULL
+);
+CREATE INDEX event_features_by_day ON event_features(event_day);
+CREATE TABLE event_idf (
+    term TEXT PRIMARY KEY,
+    df   INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE event_idf_documents (
+    id        INTEGER PRIMARY KEY CHECK (id = 1),
+    documents INTEGER NOT NULL
+);
+"""
+
+MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
 """Migration ``i`` takes the store from version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

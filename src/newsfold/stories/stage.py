@@ -1,7 +1,7 @@
 """The stories stage: storylines over all stored events, rewritten when new articles arrived.
 
-Storylines are recomputed from every stored event (features rebuilt in ingestion order, the IDF table
-with them) with :func:`~newsfold.stories.link.link_storylines`, and replace the stored ones in one
+Storylines are recomputed from every stored event (the article features that the events stage saved;
+rebuilt in ingestion order, the IDF table with them, for articles that have none) with :func:`~newsfold.stories.link.link_storylines`, and replace the stored ones in one
 transaction with the stage's mark. Each event's membership row carries the evidence of the link that
 attached it (``{"root": true}`` for the first event of a storyline).
 """
@@ -12,7 +12,13 @@ from collections import Counter
 from collections.abc import Sequence
 from typing import Any
 
-from newsfold.events.features import ArticleFeatures, FeatureOptions, IdfTable, article_features
+from newsfold.events.features import (
+    ArticleFeatures,
+    FeatureOptions,
+    IdfTable,
+    article_features,
+    features_from_json,
+)
 from newsfold.pipeline import StageReport
 from newsfold.store import Store
 from newsfold.stories.link import StoryOptions, link_storylines
@@ -37,12 +43,16 @@ class StoriesStage:
             if row["event"] is not None and row["id"] is not None:
                 members.setdefault(str(row["event"]), []).append(str(row["id"]))
         ordered_ids = [a for ids in members.values() for a in ids]
-        articles = {a.id: a for a in store.get_articles(ordered_ids)}
-        idf = IdfTable.background()
-        features: dict[str, ArticleFeatures] = {}
-        for article_id in ordered_ids:
-            if article_id in articles:
-                features[article_id] = article_features(articles[article_id], idf, self.feature_options)
+        features: dict[str, ArticleFeatures] = {
+            a: features_from_json(data) for a, data in store.get_event_features(ordered_ids).items()
+        }
+        unsaved = [a for a in ordered_ids if a not in features]
+        if unsaved:
+            articles = {a.id: a for a in store.get_articles(unsaved)}
+            idf = IdfTable.background()
+            for article_id in unsaved:
+                if article_id in articles:
+                    features[article_id] = article_features(articles[article_id], idf, self.feature_options)
         events = {e: [features[a] for a in ids if a in features] for e, ids in members.items()}
         grouping = link_storylines({e: f for e, f in events.items() if f}, self.options)
 

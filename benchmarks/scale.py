@@ -15,11 +15,19 @@ Python workers) every 0.2 s. Engines:
 The outputs of ``spark`` are compared with ``memory`` (and ``local`` when its copies stage finds near
 copies): pairs with all their fields and passages, and every assignment.
 
+``--events`` measures instead how far events grouped by time windows (the Spark engine's events,
+:mod:`newsfold.engines.event_windows`) are from the local events engine (:func:`group_events` over
+everything at once) on the events benchmark's dated and undated corpora from ``../shared/data``:
+agreement (ARI and BCubed F1 of the windowed grouping scored against the local one) and each one's
+BCubed F1 against the gold events, for the default windows (28 days, 14 overlap) and for windows much
+shorter than the corpus (a stress test: the UCI sample spans 3 days).
+
 Run::
 
     .venv/bin/python benchmarks/scale.py                      # 100k articles
     .venv/bin/python benchmarks/scale.py --articles 1000000   # 1M (about 2.6 GB of JSON Lines)
     .venv/bin/python benchmarks/scale.py --articles 20000 --engines memory,spark --json out.json
+    .venv/bin/python benchmarks/scale.py --events             # the events tolerance figures
 """
 
 from __future__ import annotations
@@ -125,6 +133,58 @@ def _fold_in_memory(inputs: Path, out: Path) -> dict[str, Any]:
     return {"stored": len(articles), "pairs": len(pairs), "groups": len(groups), "seconds": seconds}
 
 
+# ------------------------------------------------------------------------------------------- events
+
+
+def events_tolerance(data: Path) -> list[dict[str, Any]]:
+    """Windowed against local event grouping on the events benchmark corpora; prints and returns rows."""
+    import csv
+    import datetime as dt
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    from newsfold.engines.event_windows import WindowOptions, group_events_windowed
+    from newsfold.evaluate import score_clustering
+    from newsfold.events import group_events
+    from newsfold.model import Article
+    from train_event_scorer import ECB_TEST_TOPICS, _hash, copy_groups_of, load_ecb
+
+    corpora: list[tuple[str, list[Article], dict[str, str], list[WindowOptions]]] = []
+    uci, uci_gold = [], {}
+    with (data / "uci-news-aggregator-sample" / "uci-news-aggregator.head.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if not row.get("STORY") or not row.get("TIMESTAMP", "").isdigit():
+                continue
+            published = dt.datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, tz=dt.UTC)
+            uci.append(Article(id=row["ID"], content_hash=_hash(row["TITLE"]), text=row["TITLE"],
+                               title=row["TITLE"], published=published, outlet=row["PUBLISHER"]))
+            uci_gold[row["ID"]] = row["STORY"]
+    stress = [WindowOptions(28), WindowOptions(3, 1), WindowOptions(2, 1), WindowOptions(2, 0), WindowOptions(1, 1)]
+    corpora.append(("UCI headlines (dated, 3 days)", uci, uci_gold, stress))
+    ecb = load_ecb(data, ECB_TEST_TOPICS)
+    corpora.append(("ECB+ test (undated)", [d.article for d in ecb], {d.article.id: d.event for d in ecb},
+                    [WindowOptions(28)]))
+    rows: list[dict[str, Any]] = []
+    for name, articles, gold, variants in corpora:
+        copies = copy_groups_of(articles)
+        local = dict(group_events(articles, copy_groups=copies).assignments)
+        local_f1 = score_clustering(gold, local).bcubed_f1
+        print(f"{name}: {len(articles)} articles; local engine BCubed F1 against gold {local_f1:.4f}")
+        for variant in variants:
+            started = time.perf_counter()
+            windowed = group_events_windowed(articles, variant, copy_groups=copies)
+            elapsed = time.perf_counter() - started
+            agreement = score_clustering(local, windowed)
+            gold_f1 = score_clustering(gold, windowed).bcubed_f1
+            overlap = variant.overlap_days if variant.overlap_days is not None else "2x window_days"
+            print(f"  windows of {variant.span_days} days, overlap {overlap}: agreement with local ARI "
+                  f"{agreement.ari:.4f}, BCubed F1 {agreement.bcubed_f1:.4f}; against gold BCubed F1 "
+                  f"{gold_f1:.4f} ({elapsed:.1f} s)")
+            rows.append({"corpus": name, "span_days": variant.span_days, "overlap_days": variant.overlap_days,
+                         "agreement_ari": agreement.ari, "agreement_bcubed_f1": agreement.bcubed_f1,
+                         "gold_bcubed_f1": gold_f1, "local_gold_bcubed_f1": local_f1})
+    return rows
+
+
 # ------------------------------------------------------------------------------------------- parent
 
 
@@ -207,12 +267,20 @@ def main() -> None:
     parser.add_argument("--work", type=Path, help="folder for corpus and outputs (default: a temp folder)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--json", type=Path, help="also write every figure here")
+    parser.add_argument("--events", action="store_true", help="measure the events tolerance instead")
+    parser.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared" / "data",
+                        help="the shared data folder (for --events)")
     parser.add_argument("--child", help=argparse.SUPPRESS)
     parser.add_argument("--input", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--out", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
         print(json.dumps(run_engine(args.child, args.input, args.out, args.master, args.driver_memory)))
+        return
+    if args.events:
+        rows = events_tolerance(args.data)
+        if args.json:
+            args.json.write_text(json.dumps(rows, indent=2) + "\n")
         return
 
     from newsfold.engines.synthetic import generate_records, write_jsonl_shards

@@ -42,6 +42,7 @@ import datetime as dt
 import json
 import logging
 import os
+import pickle
 import shutil
 import sys
 import time
@@ -56,7 +57,10 @@ import numpy as np
 from newsfold.copies import CopyIndex, CopyOptions, MemberFacts, build_groups, pair_similarity
 from newsfold.copies.passages import DocShingles, whole_text_passage
 from newsfold.copies.shingles import tokenize_batch
+from newsfold.engines.event_windows import WindowOptions
 from newsfold.errors import MissingDependency, UsageError
+from newsfold.events import ClusterOptions, group_events
+from newsfold.events.cluster import event_id_for
 from newsfold.model import Article, CopyPair, PublishedDate, Skipped
 from newsfold.normalize import NormalizeOptions
 from newsfold.readers import ReadOptions
@@ -69,7 +73,9 @@ logger = logging.getLogger(__name__)
 
 INSTALL_HINT = "pip install 'newsfold[spark]' (or: pip install 'pyspark==4.3.0' 'pandas<3'; and Java 17)"
 
-STEPS: tuple[str, ...] = ("read", "dedupe", "sketch", "candidates", "verify", "components", "groups", "write")
+STEPS: tuple[str, ...] = (
+    "read", "dedupe", "sketch", "candidates", "verify", "components", "groups", "events", "write",
+)
 """The engine's steps in order; :attr:`SparkFoldReport.seconds` and ``stage_metrics`` are keyed by them."""
 
 
@@ -120,6 +126,8 @@ class SparkFoldReport:
     groups: int = 0
     grouped: int = 0
     components_rounds: int = 0
+    events: int = 0
+    event_windows: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     stage_metrics: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -178,6 +186,9 @@ def make_session(options: SparkOptions | None = None, app_name: str = "newsfold"
         .config("spark.ui.showConsoleProgress", "false")
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.adaptive.enabled", "true")
+        # The plans of later steps hold the earlier ones: their text (for the UI and logs) must not fill
+        # the driver's heap.
+        .config("spark.sql.maxPlanStringLength", "200000")
     )
     partitions = options.shuffle_partitions
     if partitions is None and options.master.startswith("local"):
@@ -205,8 +216,20 @@ class _Unit:
 
 _RECORD_FIELDS = (
     "pos", "id", "content_hash", "node", "text", "title", "published", "year_inferred", "text_len", "source",
-    "skip_kind", "skip_reason",
+    "skip_kind", "skip_reason", "pub_day", "pub_key", "article",
 )
+
+
+def publication_fields(article: Article) -> tuple[int | None, str]:
+    """``(day, key)``: the ordinal of the article's :func:`~newsfold.engines.event_windows.publication_day`
+    (``None`` when undated) and :func:`~newsfold.events.publication_key` as one string that sorts the same
+    way (fields joined by ``\\x1f``)."""
+    from newsfold.engines.event_windows import publication_day
+    from newsfold.events import publication_key
+
+    day = publication_day(article)
+    dated, stamp, article_id = publication_key(article)
+    return (None if day is None else day.toordinal()), f"{dated}\x1f{stamp}\x1f{article_id}"
 
 
 def _node_of(content_hash: str) -> int:
@@ -233,9 +256,13 @@ def decode_published(text: str | None) -> PublishedDate | None:
 
 
 def _read_units(
-    batches: Iterator[pa.RecordBatch], read_options: ReadOptions, normalize_options: NormalizeOptions
+    batches: Iterator[pa.RecordBatch],
+    read_options: ReadOptions,
+    normalize_options: NormalizeOptions,
+    keep_articles: bool,
 ) -> Iterator[pa.RecordBatch]:
-    """mapInArrow body of the ``read`` step: every unit's records, read and normalized as locally."""
+    """mapInArrow body of the ``read`` step: every unit's records, read and normalized as locally (with
+    the whole article pickled in ``article`` when ``keep_articles``, for the events step)."""
     import pyarrow as pa
 
     from newsfold.normalize import build_article
@@ -253,7 +280,10 @@ def _read_units(
                 built = item if isinstance(item, Skipped) else build_article(item, normalize_options)
                 rows["pos"].append((number << 32) | seq)
                 if isinstance(built, Skipped):
-                    for key in ("id", "content_hash", "node", "text", "title", "published", "year_inferred", "text_len"):
+                    for key in (
+                        "id", "content_hash", "node", "text", "title", "published", "year_inferred", "text_len",
+                        "pub_day", "pub_key", "article",
+                    ):
                         rows[key].append(None)
                     rows["source"].append(built.location)
                     rows["skip_kind"].append(built.kind)
@@ -270,6 +300,10 @@ def _read_units(
                 rows["source"].append(built.source)
                 rows["skip_kind"].append(None)
                 rows["skip_reason"].append(None)
+                day, key = publication_fields(built)
+                rows["pub_day"].append(day)
+                rows["pub_key"].append(key)
+                rows["article"].append(pickle.dumps(built, protocol=5) if keep_articles else None)
                 if len(rows["pos"]) >= 1024:
                     yield pa.RecordBatch.from_pydict(rows, schema=schema)
                     rows = {key: [] for key in _RECORD_FIELDS}
@@ -286,49 +320,77 @@ def _read_schema_arrow() -> pa.Schema:
             ("text", pa.string()), ("title", pa.string()), ("published", pa.string()),
             ("year_inferred", pa.bool_()), ("text_len", pa.int64()),
             ("source", pa.string()), ("skip_kind", pa.string()), ("skip_reason", pa.string()),
+            ("pub_day", pa.int64()), ("pub_key", pa.string()), ("article", pa.binary()),
         ]
     )
 
 
 _READ_SCHEMA_DDL = (
     "pos long, id string, content_hash string, node long, text string, title string, published string, "
-    "year_inferred boolean, text_len long, source string, skip_kind string, skip_reason string"
+    "year_inferred boolean, text_len long, source string, skip_kind string, skip_reason string, "
+    "pub_day long, pub_key string, article binary"
 )
 
 
-def redate(
-    article_id: str, text: str, title: str | None, source: str, as_of: dt.date
-) -> tuple[bool, PublishedDate | None]:
-    """The publication date of a stored article whose year was inferred, resolved again against the
-    collection's newest reliable day ``as_of``.
+def redate(article: Article, as_of: dt.date) -> Article:
+    """A stored article whose year was inferred, with its publication date and dateline resolved again
+    against the collection's newest reliable day ``as_of``.
 
-    Mirrors :func:`newsfold.pipeline.resolve_inferred_years` for one article (the stored text and title
-    normalized again with ``NormalizeOptions(as_of=as_of)``); returns ``(True, new_date)``, or
-    ``(False, None)`` when normalizing again skips the article and the old date stands.
+    Mirrors :func:`newsfold.pipeline.resolve_inferred_years` for one article: the stored text and title
+    normalized again with ``NormalizeOptions(as_of=as_of)``, and only ``published`` and ``dateline``
+    taken from the result (the article is returned unchanged when normalizing again skips it).
     """
     from newsfold.model import RawDocument
     from newsfold.normalize import build_article
 
     again = build_article(
-        RawDocument(location=source, text=text, derived_id=article_id, title=title), NormalizeOptions(as_of=as_of)
+        RawDocument(location=article.source, text=article.text, derived_id=article.id, title=article.title),
+        NormalizeOptions(as_of=as_of),
     )
-    return (False, None) if isinstance(again, Skipped) else (True, again.published)
+    if isinstance(again, Skipped):
+        return article
+    return replace(article, published=again.published, dateline=again.dateline)
 
 
-def _redate_batches(batches: Iterator[pa.RecordBatch], as_of: dt.date) -> Iterator[pa.RecordBatch]:
-    """mapInArrow body: ``(id, text, title, source, published)`` in, ``(id, published)`` out."""
+_REDATE_SCHEMA_DDL = "pos long, published string, pub_day long, pub_key string, article binary"
+
+
+def _redate_batches(
+    batches: Iterator[pa.RecordBatch], as_of: dt.date, keep_articles: bool
+) -> Iterator[pa.RecordBatch]:
+    """mapInArrow body: ``(pos, id, text, title, source, published)`` in; ``(pos, published, pub_day,
+    pub_key, article)`` out, resolved again by :func:`redate`."""
     import pyarrow as pa
 
     for batch in batches:
         columns = {name: batch.column(name).to_pylist() for name in batch.schema.names}
-        published: list[str | None] = []
-        for article_id, text, title, source, old in zip(
-            columns["id"], columns["text"], columns["title"], columns["source"], columns["published"], strict=True
-        ):
-            resolved, found = redate(article_id, text, title, source, as_of)
-            published.append(encode_published(found) if resolved else old)
-        yield pa.RecordBatch.from_arrays(
-            [pa.array(columns["id"], pa.string()), pa.array(published, pa.string())], names=["id", "published"]
+        out: dict[str, list[Any]] = {"pos": columns["pos"], "published": [], "pub_day": [], "pub_key": [], "article": []}
+        for index in range(len(columns["pos"])):
+            blob = columns["article"][index]
+            original = (
+                pickle.loads(blob)
+                if blob is not None
+                else Article(
+                    id=columns["id"][index],
+                    content_hash="",
+                    text=columns["text"][index],
+                    title=columns["title"][index],
+                    published=decode_published(columns["published"][index]),
+                    source=columns["source"][index],
+                )
+            )
+            again = redate(original, as_of)
+            day, key = publication_fields(again)
+            out["published"].append(encode_published(again.published))
+            out["pub_day"].append(day)
+            out["pub_key"].append(key)
+            out["article"].append(pickle.dumps(again, protocol=5) if keep_articles else None)
+        yield pa.RecordBatch.from_pydict(
+            out,
+            schema=pa.schema(
+                [("pos", pa.int64()), ("published", pa.string()), ("pub_day", pa.int64()),
+                 ("pub_key", pa.string()), ("article", pa.binary())]
+            ),
         )
 
 
@@ -669,12 +731,19 @@ def fold_spark(
     normalize_options: NormalizeOptions | None = None,
     spark_options: SparkOptions | None = None,
     spark: SparkSession | None = None,
+    events: WindowOptions | None = None,
+    cluster_options: ClusterOptions | None = None,
 ) -> SparkFoldReport:
     """Fold ``inputs`` (files, folders, globs: as ``newsfold fold``) into copy pairs and groups on Spark
     and write them under ``out_dir`` (replaced if it exists): ``pairs/`` and ``assignments/`` Parquet
-    datasets with the columns and types of :mod:`newsfold.export` (assignments in input order, with
-    ``event`` and ``story`` null: only the copies level runs on Spark), ``skipped/`` (``location, kind,
-    reason``) and ``report.json`` (:meth:`SparkFoldReport.as_dict`).
+    datasets with the columns and types of :mod:`newsfold.export` (assignments in input order; ``story``
+    null, ``event`` null unless ``events`` is given), ``skipped/`` (``location, kind, reason``) and
+    ``report.json`` (:meth:`SparkFoldReport.as_dict`).
+
+    ``events``: also group events, by time windows with overlap and stitching
+    (:mod:`newsfold.engines.event_windows`, with ``cluster_options``): the same result as
+    :func:`~newsfold.engines.event_windows.group_events_windowed` over the stored articles and their copy
+    groups, which approximates the local events engine within the tolerance stated in ``docs/scale.md``.
 
     ``spark``: the session to use; when ``None``, the active session if there is one, else a new one on
     ``master`` (with ``spark_options``, whose own ``master`` is ignored) that is stopped at the end. A
@@ -702,7 +771,15 @@ def fold_spark(
     report = SparkFoldReport()
     steps = _Steps(spark, report)
     try:
-        _run(spark, units, listing_problems, out, copy_options, read_options, normalize_options, report, steps)
+        _run(
+            spark,
+            units,
+            listing_problems,
+            out,
+            _Settings(copy_options, read_options, normalize_options, events, cluster_options or ClusterOptions()),
+            report,
+            steps,
+        )
     finally:
         steps.stop()
         report.stage_metrics = _stage_metrics(spark)
@@ -712,14 +789,21 @@ def fold_spark(
     return report
 
 
+@dataclass(frozen=True, slots=True)
+class _Settings:
+    copy_options: CopyOptions
+    read_options: ReadOptions
+    normalize_options: NormalizeOptions
+    events: WindowOptions | None
+    cluster_options: ClusterOptions
+
+
 def _run(
     spark: SparkSession,
     units: list[_Unit],
     listing_problems: list[Skipped],
     out: Path,
-    copy_options: CopyOptions,
-    read_options: ReadOptions,
-    normalize_options: NormalizeOptions,
+    settings: _Settings,
     report: SparkFoldReport,
     steps: _Steps,
 ) -> None:
@@ -728,6 +812,10 @@ def _run(
     from pyspark.sql import functions as F
 
     keep = StorageLevel.MEMORY_AND_DISK
+    copy_options, read_options, normalize_options = (
+        settings.copy_options, settings.read_options, settings.normalize_options,
+    )
+    keep_articles = settings.events is not None
     sc = spark.sparkContext
     if out.exists():
         shutil.rmtree(out)
@@ -740,10 +828,11 @@ def _run(
         sc.parallelize(unit_rows, max(1, len(unit_rows))), "number long, path string, name string"
     )
     records = unit_frame.mapInArrow(
-        lambda batches: _read_units(batches, read_options, normalize_options), _READ_SCHEMA_DDL
+        lambda batches: _read_units(batches, read_options, normalize_options, keep_articles), _READ_SCHEMA_DDL
     ).persist(keep)
     listing_rows = [
-        (-1, None, None, None, None, None, None, p.location, p.kind, p.reason) for p in listing_problems
+        (-1, None, None, None, None, None, None, None, None, p.location, p.kind, p.reason, None, None, None)
+        for p in listing_problems
     ]
     if listing_rows:
         records = records.unionByName(spark.createDataFrame(listing_rows, _READ_SCHEMA_DDL))
@@ -754,8 +843,11 @@ def _run(
     steps.start("dedupe")
     readable = records.where(F.col("skip_kind").isNull())
     by_id = Window.partitionBy("id").orderBy("pos")
+    carried = ["pub_day", "pub_key", *(["article"] if keep_articles else [])]
     ranked = (
-        readable.select("pos", "id", "content_hash", "node", "published", "year_inferred", "text_len", "source")
+        readable.select(
+            "pos", "id", "content_hash", "node", "published", "year_inferred", "text_len", "source", *carried
+        )
         .withColumn("rank", F.row_number().over(by_id))
         .withColumn("first_hash", F.first("content_hash").over(by_id))
         .withColumn("first_source", F.first("source").over(by_id))
@@ -778,7 +870,7 @@ def _run(
     report.skipped = {row["kind"]: int(row["count"]) for row in skipped.groupBy("kind").count().collect()}
     articles = (
         ranked.where(F.col("rank") == 1)
-        .select("pos", "id", "content_hash", "node", "published", "year_inferred", "text_len")
+        .select("pos", "id", "content_hash", "node", "published", "year_inferred", "text_len", *carried)
         .persist(keep)
     )
     report.stored = articles.count()
@@ -794,16 +886,18 @@ def _run(
         redated = (
             readable.where(F.col("year_inferred"))
             .join(articles.where(F.col("year_inferred")).select("pos"), "pos", "left_semi")
-            .select("id", "text", "title", "source", "published")
-            .mapInArrow(lambda batches: _redate_batches(batches, as_of), "id string, published string")
-            .withColumnRenamed("published", "redated")
+            .select("pos", "id", "text", "title", "source", "published", "article")
+            .mapInArrow(lambda batches: _redate_batches(batches, as_of, keep_articles), _REDATE_SCHEMA_DDL)
         )
-        fixed = (
-            articles.join(redated, "id", "left")
-            .withColumn("published", F.when(F.col("year_inferred"), F.col("redated")).otherwise(F.col("published")))
-            .drop("redated")
-            .persist(keep)
+        replaced = ["published", "pub_day", "pub_key", *(["article"] if keep_articles else [])]
+        fixed = articles.join(
+            redated.select("pos", *[F.col(name).alias(f"new_{name}") for name in replaced]), "pos", "left"
         )
+        for name in replaced:
+            fixed = fixed.withColumn(
+                name, F.when(F.col("year_inferred"), F.col(f"new_{name}")).otherwise(F.col(name))
+            ).drop(f"new_{name}")
+        fixed = fixed.persist(keep)
         fixed.count()
         articles.unpersist()
         articles = fixed
@@ -966,18 +1060,116 @@ def _run(
     counted = group_counts.collect()[0]
     report.groups, report.grouped = int(counted["groups"]), int(counted["grouped"])
 
-    # 8. write: the export schemas.
+    # 8. events: time windows with overlap, grouped in tasks, stitched by joins and components.
+    event_of = None
+    if settings.events is not None:
+        steps.start("events")
+        # Checkpointed so that the events plans start from data, not from the whole copies lineage.
+        event_of = _events_step(
+            spark, articles.localCheckpoint(), assigned.localCheckpoint(), settings.events,
+            settings.cluster_options, report,
+        )
+
+    # 9. write: the export schemas.
     steps.start("write")
     pairs.select(
         "id_a", "id_b", "kind", "jaccard", "containment_a_in_b", "containment_b_in_a", "passages"
     ).orderBy("id_a", "id_b").write.parquet(str(out / "pairs"))
-    articles.join(assigned, "id", "left").orderBy("pos").select(
-        "id", "copy_group", "copy_role", F.lit(None).cast("string").alias("event"),
-        F.lit(None).cast("string").alias("story"),
+    assignments = articles.join(assigned, "id", "left")
+    if event_of is not None:
+        assignments = assignments.join(event_of, "id", "left")
+    else:
+        assignments = assignments.withColumn("event", F.lit(None).cast("string"))
+    assignments.orderBy("pos").select(
+        "id", "copy_group", "copy_role", "event", F.lit(None).cast("string").alias("story"),
     ).write.parquet(str(out / "assignments"))
     skipped.write.parquet(str(out / "skipped"))
     for frame in (articles, texts, sketches, verified, node_labels, pairs, assigned, skipped):
         frame.unpersist()
+    if event_of is not None:
+        event_of.unpersist()
+
+
+def _window_events(rows: Any, cluster_options: ClusterOptions) -> Any:
+    """applyInPandas body of the ``events`` step: one window's articles (``window, article, copy_group``)
+    in, ``(window, id, event)`` out, by :func:`~newsfold.events.group_events`."""
+    import pandas as pd
+
+    articles = [pickle.loads(blob) for blob in rows["article"]]
+    copy_groups = {
+        article.id: group for article, group in zip(articles, rows["copy_group"], strict=True) if isinstance(group, str)
+    }
+    grouping = group_events(articles, options=cluster_options, copy_groups=copy_groups)
+    window = int(rows["window"].iloc[0])
+    return pd.DataFrame(
+        [(window, article_id, event) for article_id, event in grouping.assignments.items()],
+        columns=["window", "id", "event"],
+    )
+
+
+def _events_step(
+    spark: SparkSession,
+    articles: DataFrame,
+    assigned: DataFrame,
+    windows: WindowOptions,
+    cluster_options: ClusterOptions,
+    report: SparkFoldReport,
+) -> DataFrame:
+    """``(id, event)`` of every stored article: :mod:`newsfold.engines.event_windows` on Spark (window
+    assignment as columns, one task per window, votes and continuations as joins, components by
+    :func:`connected_components`)."""
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    span = windows.span_days
+    overlap = windows.overlap(cluster_options)
+    last_day = articles.agg(F.max("pub_day").alias("day")).collect()[0]["day"]
+    last = 0 if last_day is None else int(last_day) // span
+    placed = articles.select(
+        "id", "pub_key", "article",
+        F.coalesce(F.floor(F.col("pub_day") / span), F.lit(last)).cast("long").alias("owner"),
+        (
+            F.col("pub_day").isNotNull() & F.lit(overlap > 0) & (F.col("pub_day") % span >= span - overlap)
+        ).alias("context"),
+    ).join(assigned.select("id", "copy_group"), "id", "left")
+    inputs = placed.select(F.col("owner").alias("window"), "article", "copy_group").unionByName(
+        placed.where("context").select((F.col("owner") + 1).alias("window"), "article", "copy_group")
+    )
+    grouped = (
+        inputs.groupBy("window")
+        .applyInPandas(lambda rows: _window_events(rows, cluster_options), "window long, id string, event string")
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    report.event_windows = grouped.select("window").distinct().count()
+    node = F.xxhash64("window", "event")
+    owned = grouped.join(placed.select("id", F.col("owner").alias("window"), "pub_key"), ["id", "window"]).select(
+        "id", "pub_key", node.alias("node"), F.col("window").alias("owner_window"), F.col("event").alias("owner_event")
+    )
+    followers = grouped.join(
+        placed.where("context").select("id", (F.col("owner") + 1).alias("window")), ["id", "window"]
+    ).select("id", node.alias("follower"))
+    votes = (
+        followers.join(owned.select("id", "node", "owner_window", "owner_event"), "id")
+        .groupBy("follower", "node", "owner_window", "owner_event")
+        .count()
+    )
+    best = Window.partitionBy("follower").orderBy(F.desc("count"), "owner_window", "owner_event")
+    links = votes.withColumn("rank", F.row_number().over(best)).where("rank = 1").select(
+        F.col("follower").alias("src"), F.col("node").alias("dst")
+    )
+    labels, _ = connected_components(links)
+    labelled = owned.join(labels, "node", "left").withColumn("label", F.coalesce("label", "node"))
+    first = labelled.groupBy("label").agg(F.min("pub_key").alias("first_key"))
+    name = F.udf(lambda key: event_id_for(key.split("\x1f")[-1]), "string")
+    event_of = (
+        labelled.join(first, "label")
+        .select("id", name("first_key").alias("event"))
+        .persist(StorageLevel.MEMORY_AND_DISK)
+    )
+    report.events = event_of.select("event").distinct().count()
+    grouped.unpersist()
+    return event_of
 
 
 def _stage_metrics(spark: SparkSession) -> dict[str, dict[str, int]]:
@@ -1020,20 +1212,36 @@ def _stage_metrics(spark: SparkSession) -> dict[str, dict[str, int]]:
 
 def run_spark_fold(
     paths: Sequence[str],
-    out: Path,
+    out: Path | None,
     *,
     master: str = "local[*]",
+    stages: Sequence[str] = ("copies",),
     read_options: ReadOptions | None = None,
     copy_options: CopyOptions | None = None,
     shuffle_partitions: int | None = None,
     driver_memory: str = "4g",
+    skipped_path: Path | None = None,
     as_json: bool = False,
     quiet: bool = False,
 ) -> int:
-    """What ``newsfold fold --engine spark PATHS --out DIR`` does; returns the exit code (0 ok, 1 when
-    records were skipped). Prints the summary (or JSON) on stdout; raises
-    :class:`~newsfold.errors.NewsfoldError` subclasses for the CLI to report (missing PySpark or Java is
-    :class:`~newsfold.errors.MissingDependency`)."""
+    """What ``newsfold fold --engine spark PATHS --out DIR`` does; returns the exit code (0, or 1 when
+    records were skipped, as the local ``fold``).
+
+    Prints the summary (or the report as JSON) on stdout and, unless ``quiet``, one line per skipped
+    record on stderr; ``skipped_path`` gets each skipped record as a JSON line, as ``--skipped``. Only
+    the copies level runs on Spark: other ``stages`` are named in a note on stderr, and leaving out
+    ``copies`` is a :class:`~newsfold.errors.UsageError`, as are a missing ``out`` and an unknown stage.
+    A missing PySpark or Java raises :class:`~newsfold.errors.MissingDependency` with the install line.
+    """
+    from newsfold.pipeline import STAGE_ORDER
+
+    unknown = [name for name in stages if name not in STAGE_ORDER]
+    if unknown:
+        raise UsageError(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGE_ORDER)}")
+    if "copies" not in stages:
+        raise UsageError("the Spark engine runs the copies stage; include it in --stages")
+    if out is None:
+        raise UsageError("--engine spark needs --out DIR: it writes Parquet datasets there, not a store")
     require_pyspark()
     report = fold_spark(
         paths,
@@ -1043,6 +1251,21 @@ def run_spark_fold(
         read_options=read_options,
         spark_options=SparkOptions(master=master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory),
     )
+    left_out = [name for name in stages if name != "copies"]
+    if left_out and not quiet:
+        print(f"newsfold: note: {', '.join(left_out)} not run: the Spark engine folds copies only", file=sys.stderr)
+    if report.skipped_total and (skipped_path is not None or not quiet):
+        import pyarrow.parquet as pq
+
+        rows = pq.read_table(out / "skipped").to_pylist()
+        if not quiet:
+            for row in rows:
+                print(f"newsfold: skipped {row['location']}: {row['reason']}", file=sys.stderr)
+        if skipped_path is not None:
+            with skipped_path.open("w", encoding="utf-8") as handle:
+                for row in rows:
+                    record = {"location": row["location"], "kind": row["kind"], "reason": row["reason"]}
+                    handle.write(json.dumps(record, ensure_ascii=False) + "\n")
     if as_json:
         print(json.dumps(report.as_dict(), indent=2))
     elif not quiet:

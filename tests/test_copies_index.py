@@ -163,3 +163,16 @@ def test_verify_pairs_is_the_index_rule_as_a_pure_function(corpus: list[Article]
         assert verdict.jaccard == pair.jaccard
     unrelated = verify_pairs(["alpha beta gamma delta epsilon zeta", "one two three four five six"], [0], [1])
     assert unrelated == [None]
+
+
+def test_64_bit_keys_find_the_same_pairs_and_round_trip(corpus: list[Article], batch_pairs: list[CopyPair]) -> None:
+    wide = CopyOptions(key_bits=64)
+    texts = {a.id: a.text for a in corpus}
+    first = CopyIndex(wide)
+    result = first.fold(corpus[:2000])
+    assert len(result.entries[0].band_keys) in (0, 8 * wide.bands_rows[0])
+    reloaded = CopyIndex.from_entries(result.entries, wide, fetch_texts=lambda ids: {i: texts[i] for i in ids})
+    later = reloaded.add(corpus[2000:])
+    assert as_set(result.pairs + later) == as_set(batch_pairs)
+    with pytest.raises(UsageError, match="fold the articles again"):
+        CopyIndex.from_entries(result.entries, CopyOptions(), fetch_texts=dict)

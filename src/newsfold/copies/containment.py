@@ -18,6 +18,7 @@ anchors held by more than ``max_anchor_df`` texts are not followed (as passim dr
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -43,8 +44,11 @@ def sliding_min(values: U64, window: int) -> U64:
     return np.minimum(suffix[: n - window + 1], prefix[window - 1 : n])
 
 
-def winnow_anchors(shingles: ShingleBatch, window: int, seed: int) -> tuple[U32, U32]:
+def winnow_anchors(
+    shingles: ShingleBatch, window: int, seed: int, key_bits: int = 32
+) -> tuple[npt.NDArray[np.unsignedinteger[Any]], U32]:
     """The anchors of each text: ``(keys, docs)``, one entry per distinct (text, anchor), sorted by text.
+    Keys are the low 32 bits of the anchor's hash (uint32), or all 64 bits with ``key_bits=64``.
 
     A text with fewer than ``window`` shingles has one anchor, its smallest shingle.
     """
@@ -63,6 +67,12 @@ def winnow_anchors(shingles: ShingleBatch, window: int, seed: int) -> tuple[U32,
         short_min = _segment_min(ranked, shingles.doc_offsets, short)
         docs = np.concatenate([docs, short])
         chosen = np.concatenate([chosen, short_min])
+    if key_bits == 64:
+        order = np.lexsort((chosen, docs))
+        docs, chosen = docs[order], chosen[order]
+        distinct = np.ones(docs.size, dtype=bool)
+        distinct[1:] = (docs[1:] != docs[:-1]) | (chosen[1:] != chosen[:-1])
+        return chosen[distinct], docs[distinct].astype(np.uint32)
     combined = (docs.astype(np.uint64) << np.uint64(32)) | (chosen & np.uint64(0xFFFFFFFF))
     combined = np.unique(combined)
     return (combined & np.uint64(0xFFFFFFFF)).astype(np.uint32), (combined >> np.uint64(32)).astype(np.uint32)

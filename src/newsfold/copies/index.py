@@ -29,7 +29,7 @@ import numpy as np
 import numpy.typing as npt
 
 from newsfold.copies.containment import compare_pairs, expand_ranges, winnow_anchors
-from newsfold.copies.lsh import KeyTable, band_keys, pairs_sharing_keys
+from newsfold.copies.lsh import Keys, KeyTable, band_keys, pairs_sharing_keys
 from newsfold.copies.minhash import oph_signatures, signature_to_bytes
 from newsfold.copies.options import CopyOptions
 from newsfold.copies.passages import DocShingles, WordLayout, passages_from_matches, whole_text_passage
@@ -49,8 +49,9 @@ class IndexEntry:
     """What a store keeps per article to rebuild a :class:`CopyIndex` without re-hashing texts.
 
     ``signature`` is the MinHash signature (``4 * num_hashes`` bytes), ``band_keys`` and ``anchor_keys``
-    little-endian uint32 arrays. For an article whose text was already indexed under another article
-    (same ``content_hash``) the three are empty: the first article of a text carries them.
+    little-endian uint32 arrays (uint64 with ``key_bits=64``). For an article whose text was already
+    indexed under another article (same ``content_hash``) the three are empty: the first article of a
+    text carries them.
     ``fingerprint`` is :meth:`CopyOptions.index_fingerprint` of the options that made them.
     """
 
@@ -152,6 +153,7 @@ class CopyIndex:
         self._bands = KeyTable()
         self._anchors = KeyTable()
         self._fingerprint = self.options.index_fingerprint()
+        self._key_dtype = np.dtype("<u4" if self.options.key_bits == 32 else "<u8")
 
     # ----------------------------------------------------------------------------------------- state
     def __len__(self) -> int:
@@ -200,9 +202,9 @@ class CopyIndex:
         if fetch_texts is None:
             raise UsageError("CopyIndex.from_entries needs fetch_texts: the entries hold no texts")
         index = cls(options, fetch_texts)
-        band_parts: list[U32] = []
+        band_parts: list[Keys] = []
         band_owners: list[U32] = []
-        anchor_parts: list[U32] = []
+        anchor_parts: list[Keys] = []
         anchor_owners: list[U32] = []
         duplicates: list[IndexEntry] = []
         for entry in entries:
@@ -218,8 +220,8 @@ class CopyIndex:
             index._ordinal_of_hash[entry.content_hash] = ordinal
             index._content_hash.append(entry.content_hash)
             index._first_id.append(entry.article_id)
-            bands = np.frombuffer(entry.band_keys, dtype="<u4").astype(np.uint32)
-            anchors = np.frombuffer(entry.anchor_keys, dtype="<u4").astype(np.uint32)
+            bands = _read_keys(entry.band_keys, index.options.key_bits)
+            anchors = _read_keys(entry.anchor_keys, index.options.key_bits)
             band_parts.append(bands)
             band_owners.append(np.full(bands.size, ordinal, dtype=np.uint32))
             anchor_parts.append(anchors)
@@ -266,8 +268,8 @@ class CopyIndex:
         hashed = _Hashed(tokens, shingles)
         signatures = oph_signatures(shingles, options.num_hashes, options.seed)
         bands, rows = options.bands_rows
-        keys = band_keys(signatures, bands, rows, options.seed)
-        anchor_keys, anchor_rows = winnow_anchors(shingles, options.anchor_window, options.seed)
+        keys = band_keys(signatures, bands, rows, options.seed, options.key_bits)
+        anchor_keys, anchor_rows = winnow_anchors(shingles, options.anchor_window, options.seed, options.key_bits)
         anchor_offsets = np.searchsorted(anchor_rows, np.arange(len(groups) + 1)).astype(np.int64)
         has_shingles = np.diff(shingles.doc_offsets) > 0
 
@@ -296,8 +298,8 @@ class CopyIndex:
                         article_id=article.id,
                         content_hash=article.content_hash,
                         signature=signature_to_bytes(signatures[row]) if carries else b"",
-                        band_keys=keys[row].astype("<u4").tobytes() if carries else b"",
-                        anchor_keys=anchor_keys[lo:hi].astype("<u4").tobytes() if carries else b"",
+                        band_keys=keys[row].astype(self._key_dtype).tobytes() if carries else b"",
+                        anchor_keys=anchor_keys[lo:hi].astype(self._key_dtype).tobytes() if carries else b"",
                         fingerprint=self._fingerprint,
                     )
                 )
@@ -471,6 +473,13 @@ class CopyIndex:
                     continue
                 low, high = (id_a, id_b) if id_a < id_b else (id_b, id_a)
                 result.pairs.append(CopyPair(low, high, "exact", 1.0, 1.0, 1.0, found))
+
+
+def _read_keys(data: bytes, key_bits: int) -> Keys:
+    """Stored little-endian keys as a native array of the index's key width."""
+    if key_bits == 64:
+        return np.frombuffer(data, dtype="<u8").astype(np.uint64)
+    return np.frombuffer(data, dtype="<u4").astype(np.uint32)
 
 
 def _pack(lo: npt.NDArray[np.integer], hi: npt.NDArray[np.integer]) -> U64:

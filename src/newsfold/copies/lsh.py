@@ -10,14 +10,16 @@ A band is reduced to one 32-bit key that also encodes the band's position, so al
 Keys of different bands can collide by chance (probability ``2**-32`` per pair of keys): that only adds
 a candidate, and every candidate is verified on the real shingle sets.
 
-:class:`KeyTable` is a multimap from uint32 key to uint32 owner kept as a few sorted segments (a
+:class:`KeyTable` is a multimap from key to uint32 owner kept as a few sorted segments (a
 log-structured merge: a new batch is one segment; segments of similar size are merged), so lookups are
-binary searches over flat arrays and the memory is 8 bytes per stored key.
+binary searches over flat arrays and the memory is 8 bytes per stored key (12 with 64-bit keys, for
+corpora of hundreds of millions of texts, where 32-bit keys would collide by chance too often).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -26,6 +28,8 @@ from newsfold.copies.shingles import mix64, seed_constant
 
 U32 = npt.NDArray[np.uint32]
 I64 = npt.NDArray[np.int64]
+Keys = npt.NDArray[np.unsignedinteger[Any]]
+"""uint32 keys by default; uint64 with ``CopyOptions(key_bits=64)``."""
 
 
 def collision_probability(similarity: npt.NDArray[np.float64] | float, bands: int, rows: int) -> npt.NDArray[
@@ -65,8 +69,10 @@ def optimal_bands(
     return best[1], best[2]
 
 
-def band_keys(signatures: npt.NDArray[np.uint32], bands: int, rows: int, seed: int) -> U32:
-    """The ``(num_docs, bands)`` uint32 band keys of a batch of signatures."""
+def band_keys(
+    signatures: npt.NDArray[np.uint32], bands: int, rows: int, seed: int, key_bits: int = 32
+) -> Keys:
+    """The ``(num_docs, bands)`` band keys of a batch of signatures: uint32, or uint64 for ``key_bits=64``."""
     num_docs, num_hashes = signatures.shape
     if bands * rows > num_hashes:
         raise ValueError(f"{bands} bands of {rows} rows need {bands * rows} hash values, have {num_hashes}")
@@ -74,7 +80,10 @@ def band_keys(signatures: npt.NDArray[np.uint32], bands: int, rows: int, seed: i
     band_ids = np.array([seed_constant(seed, 1000 + band) for band in range(bands)], dtype=np.uint64)
     cube = signatures[:, : bands * rows].reshape(num_docs, bands, rows).astype(np.uint64)
     combined = (cube * multipliers).sum(axis=2, dtype=np.uint64)
-    return (mix64(combined ^ band_ids) >> np.uint64(32)).astype(np.uint32)
+    mixed = mix64(combined ^ band_ids)
+    if key_bits == 64:
+        return mixed
+    return (mixed >> np.uint64(32)).astype(np.uint32)
 
 
 def _exclusive_cumsum(counts: I64) -> I64:
@@ -93,7 +102,7 @@ def _expand_ranges(lo: I64, hi: I64) -> tuple[I64, I64]:
     return which, positions
 
 
-def pairs_sharing_keys(keys: U32, owners: U32, max_df: int | None = None) -> tuple[U32, U32]:
+def pairs_sharing_keys(keys: Keys, owners: U32, max_df: int | None = None) -> tuple[U32, U32]:
     """Every pair of different owners that hold an equal key (once per shared key; may repeat).
 
     Keys held by more than ``max_df`` entries are skipped when ``max_df`` is given.
@@ -122,9 +131,9 @@ def pairs_sharing_keys(keys: U32, owners: U32, max_df: int | None = None) -> tup
 
 @dataclass(slots=True)
 class KeyTable:
-    """A multimap uint32 key -> uint32 owner in sorted segments (see the module docstring)."""
+    """A multimap key -> uint32 owner in sorted segments (see the module docstring)."""
 
-    _keys: list[U32] = field(default_factory=list)
+    _keys: list[Keys] = field(default_factory=list)
     _owners: list[U32] = field(default_factory=list)
 
     def __len__(self) -> int:
@@ -134,14 +143,14 @@ class KeyTable:
     def nbytes(self) -> int:
         return sum(k.nbytes for k in self._keys) + sum(o.nbytes for o in self._owners)
 
-    def counts(self, keys: U32) -> I64:
+    def counts(self, keys: Keys) -> I64:
         """How many entries hold each of ``keys``."""
         total = np.zeros(keys.size, dtype=np.int64)
         for segment in self._keys:
             total += np.searchsorted(segment, keys, side="right") - np.searchsorted(segment, keys, side="left")
         return total
 
-    def lookup(self, keys: U32, skip: npt.NDArray[np.bool_] | None = None) -> tuple[I64, U32]:
+    def lookup(self, keys: Keys, skip: npt.NDArray[np.bool_] | None = None) -> tuple[I64, U32]:
         """All ``(i, owner)`` with a stored entry ``(keys[i], owner)``; keys where ``skip`` is true are not
         looked up."""
         if skip is not None:
@@ -159,12 +168,12 @@ class KeyTable:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint32)
         return np.concatenate(found_index), np.concatenate(found_owner)
 
-    def insert(self, keys: U32, owners: U32) -> None:
+    def insert(self, keys: Keys, owners: U32) -> None:
         """Add entries ``(keys[i], owners[i])``."""
         if keys.size == 0:
             return
         order = np.argsort(keys)
-        self._keys.append(np.ascontiguousarray(keys[order], dtype=np.uint32))
+        self._keys.append(np.ascontiguousarray(keys[order]))
         self._owners.append(np.ascontiguousarray(owners[order], dtype=np.uint32))
         while len(self._keys) >= 2 and self._keys[-2].size <= 2 * self._keys[-1].size:
             merged_keys = np.concatenate([self._keys[-2], self._keys[-1]])

@@ -32,6 +32,7 @@ class CopyOptions:
     chain whose weakest link is weaker is split there); ``None`` keeps every verified link.
     ``max_gap_words``: words of difference tolerated inside one shared passage.
     ``min_passage_words``: shorter shared passages (a stock phrase) are not reported.
+    ``key_bits``: 32 or 64, the width of band and anchor keys (64 for hundreds of millions of texts).
     ``batch_size``: texts hashed together in one numpy batch (speed and peak memory only).
     """
 
@@ -50,6 +51,7 @@ class CopyOptions:
     max_gap_words: int = 8
     min_passage_words: int = 8
     batch_size: int = 2048
+    key_bits: int = 32
 
     def __post_init__(self) -> None:
         if not 1 <= self.shingle_size <= 8:
@@ -78,6 +80,8 @@ class CopyOptions:
             raise UsageError(f"split_below must be in (0, 1] or None, got {self.split_below}")
         if self.max_gap_words < 0:
             raise UsageError(f"max_gap_words must be >= 0, got {self.max_gap_words}")
+        if self.key_bits not in (32, 64):
+            raise UsageError(f"key_bits must be 32 or 64, got {self.key_bits}")
         if self.batch_size < 1:
             raise UsageError(f"batch_size must be at least 1, got {self.batch_size}")
 
@@ -93,6 +97,7 @@ class CopyOptions:
         return (
             f"oph-v1 shingle={self.shingle_size} hashes={self.num_hashes} seed={self.seed} "
             f"bands={bands}x{rows} window={self.anchor_window}"
+            + ("" if self.key_bits == 32 else f" keys={self.key_bits}")
         )
 
     def as_dict(self) -> dict[str, object]:

@@ -54,7 +54,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from newsfold.copies import CopyIndex, CopyOptions, MemberFacts, build_groups, pair_similarity
+from newsfold.copies import CopyIndex, CopyOptions, MemberFacts, build_groups, pair_similarity, verify_pairs
 from newsfold.copies.passages import DocShingles, whole_text_passage
 from newsfold.copies.shingles import tokenize_batch
 from newsfold.engines.event_windows import WindowOptions
@@ -509,24 +509,32 @@ _VERIFY_PAIRS_PER_CHUNK = 1024
 def verify_text_pairs(
     pairs: Sequence[tuple[str, str, str, str]], options: CopyOptions
 ) -> dict[tuple[str, str], CopyPair]:
-    """Verify candidate text pairs ``(hash_a, text_a, hash_b, text_b)`` exactly as the local engine does.
-
-    The texts are folded into a fresh :class:`~newsfold.copies.CopyIndex` (ids are content hashes), which
-    verifies every pair it finds a candidate on the real shingle sets, with passages; its pairs are kept
-    where they are among ``pairs``. Every given pair is among the index's candidates (band keys do not
-    depend on the batch, and an anchor's frequency in a batch is at most its frequency in the corpus), so
-    the result is the verification of exactly ``pairs``. Returned: the pairs that are copies, by
+    """Verify candidate text pairs ``(hash_a, text_a, hash_b, text_b)`` exactly as the local engine does,
+    by :func:`~newsfold.copies.verify_pairs` with the smaller content hash on the left (as
+    :class:`~newsfold.copies.CopyIndex` aligns passages). Returned: the pairs that are copies, by
     ``(smaller hash, larger hash)``, each a :class:`CopyPair` of the two hashes (``id_a < id_b``) with
     containments and passages in that orientation.
     """
-    texts: dict[str, str] = {}
-    wanted: set[tuple[str, str]] = set()
+    position: dict[str, int] = {}
+    texts: list[str] = []
+    wanted: list[tuple[str, str]] = []
     for hash_a, text_a, hash_b, text_b in pairs:
-        texts.setdefault(hash_a, text_a)
-        texts.setdefault(hash_b, text_b)
-        wanted.add((hash_a, hash_b) if hash_a < hash_b else (hash_b, hash_a))
-    found = CopyIndex(options).add(_text_articles(list(texts.items())), passages=True)
-    return {(p.id_a, p.id_b): p for p in found if (p.id_a, p.id_b) in wanted}
+        for content_hash, text in ((hash_a, text_a), (hash_b, text_b)):
+            if content_hash not in position:
+                position[content_hash] = len(texts)
+                texts.append(text)
+        wanted.append((hash_a, hash_b) if hash_a < hash_b else (hash_b, hash_a))
+    verdicts = verify_pairs(
+        texts, [position[lo] for lo, _ in wanted], [position[hi] for _, hi in wanted], options, passages=True
+    )
+    found: dict[tuple[str, str], CopyPair] = {}
+    for (lo, hi), verdict in zip(wanted, verdicts, strict=True):
+        if verdict is not None:
+            found[(lo, hi)] = CopyPair(
+                lo, hi, verdict.kind, verdict.jaccard, verdict.containment_left_in_right,
+                verdict.containment_right_in_left, verdict.passages,
+            )
+    return found
 
 
 def _verify_batches(batches: Iterator[pa.RecordBatch], options: CopyOptions) -> Iterator[pa.RecordBatch]:

@@ -36,6 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from newsfold.evaluate import pair_link_scores, score_clustering  # noqa: E402
 from newsfold.events.cluster import group_events  # noqa: E402
+from newsfold.events.embeddings import Embedder  # noqa: E402
 from newsfold.events.entities import extract_mentions  # noqa: E402
 from newsfold.events.features import IdfTable, article_features, split_fields  # noqa: E402
 from newsfold.events.scorer import Profile, load_scorer, pair_features  # noqa: E402
@@ -46,8 +47,11 @@ from train_event_scorer import (  # noqa: E402
     DEFAULT_DATA,
     ECB_DEV_TOPICS,
     ECB_TEST_TOPICS,
+    EMBEDDING_CACHE,
+    CachedEmbedder,
     _hash,
     copy_groups_of,
+    embed_all,
     load_ecb,
     load_semeval,
 )
@@ -172,19 +176,20 @@ def ecb_benchmark(data: Path) -> tuple[float, float]:
     return threshold, rate
 
 
-def semeval_benchmark(data: Path) -> None:
+def semeval_benchmark(data: Path, embedder: Embedder | None = None, only_english: bool = False) -> None:
     folder = data / "semeval2022-task8-hfl-sample"
     train = load_semeval(folder / "training_set.csv")
     train_ids = {p.pair_id for p in train}
     test = [p for p in load_semeval(folder / "testing_set.csv") if p.pair_id not in train_ids]
-    scorer = load_scorer()
+    scorer = load_scorer(semantic=embedder is not None)
     idf = IdfTable.background()
 
     def scores(pairs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
         similarity_head, logit, cosine = [], [], []
+        vectors = embed_all([a for p in pairs for a in (p.first, p.second)], embedder)
         for pair in pairs:
-            a = article_features(pair.first, idf, update_idf=False)
-            b = article_features(pair.second, idf, update_idf=False)
+            a = article_features(pair.first, idf, update_idf=False, embedding=vectors.get(pair.first.id))
+            b = article_features(pair.second, idf, update_idf=False, embedding=vectors.get(pair.second.id))
             values = pair_features(Profile.of(a), Profile.of(b))
             similarity_head.append(scorer.similarity(values))
             logit.append(scorer.decision(values))
@@ -195,13 +200,37 @@ def semeval_benchmark(data: Path) -> None:
     def english(pairs: list) -> list:
         return [p for p in pairs if p.lang1 == "en" and p.lang2 == "en"]
 
-    print("SemEval-2022 Task 8 test (pair ids shared with training dropped; Pearson r with -Overall; "
+    print(f"SemEval-2022 Task 8 test{' with embeddings (' + embedder.name + ')' if embedder else ''} "
+          "(pair ids shared with training dropped; Pearson r with -Overall; "
           "newsfold pair score = the scorer's similarity head, baseline = TF-IDF cosine):")
-    for name, pairs, target in (("English pairs", english(test), "(target >= 0.80)"), ("all pairs", test, "")):
+    sets = [("English pairs", english(test), "(target >= 0.80)")] + ([] if only_english else [("all pairs", test, "")])
+    for name, pairs, target in sets:
         head, logit, cosine, gold = scores(pairs)
         line(f"Pearson, {name} (n={len(pairs)})", float(pearsonr(head, gold)[0]),
              float(pearsonr(cosine, gold)[0]), target)
         print(f"    (same-event logit instead of the similarity head: {float(pearsonr(logit, gold)[0]):.4f})")
+
+
+def semantic_benchmark(data: Path, backend: str) -> None:
+    """ECB+ dev/test and SemEval English test with dense embeddings and the semantic scorer; throughput
+    with embeddings computed (not cached)."""
+    from newsfold.events.embeddings import load_embedder
+
+    embedder = load_embedder(backend)
+    cached = CachedEmbedder(embedder, EMBEDDING_CACHE)
+    for name, topics in (("dev, topics 1-25", ECB_DEV_TOPICS), ("test, topics 26-45 pooled", ECB_TEST_TOPICS)):
+        documents = load_ecb(data, topics)
+        articles = [d.article for d in documents]
+        grouping = group_events(articles, copy_groups=copy_groups_of(articles), embedder=cached)
+        score = score_clustering({d.article.id: d.event for d in documents}, grouping.assignments)
+        print(f"ECB+ {name} with embeddings ({embedder.name}): BCubed P {score.bcubed_precision:.4f} "
+              f"R {score.bcubed_recall:.4f} F1 {score.bcubed_f1:.4f}")
+    semeval_benchmark(data, cached, only_english=True)
+    articles = [d.article for d in load_ecb(data, ECB_TEST_TOPICS)]
+    copies = copy_groups_of(articles)
+    rate = best_rate(lambda: group_events(articles, copy_groups=copies, embedder=embedder), len(articles), repeats=1)
+    print(f"  throughput with embeddings computed ({embedder.name}, load average {os.getloadavg()[0]:.1f} on "
+          f"{os.cpu_count()} cores): {rate:.0f} articles/s")
 
 
 def gedikli_benchmark(data: Path, baseline_threshold: float) -> None:
@@ -273,6 +302,65 @@ def uci_benchmark(data: Path, baseline_threshold: float) -> None:
     scores_block(f"UCI headlines ({len(articles) / elapsed:.0f} headlines/s)", gold, dict(ours.assignments), base)
 
 
+SYLLABLES = ("ka", "lo", "mi", "ren", "tas", "vo", "dun", "pe", "sil", "gar", "nu", "zet", "bra", "hol", "ix", "qua")
+FILLER = ("the officials said on that day and later in a statement that they would continue to work with "
+          "partners while the government and the opposition discussed the next steps").split()
+
+
+def generated_stream(articles: int, start: dt.date, seed: int = 11, prefix: str = "gen") -> list[Article]:
+    """Synthetic dated reports, about four per event, a dozen events a day: a stand-in for a big store
+    (the incremental figure measures time, not accuracy)."""
+    import random
+
+    rng = random.Random(seed)
+    out: list[Article] = []
+    event = 0
+    while len(out) < articles:
+        words = ["".join(rng.choice(SYLLABLES) for _ in range(3)) for _ in range(8)]
+        person = " ".join("".join(rng.choice(SYLLABLES) for _ in range(2)).capitalize() for _ in range(2))
+        place = "".join(rng.choice(SYLLABLES) for _ in range(3)).capitalize()
+        day = start + dt.timedelta(days=event // 12)
+        for report in range(rng.randint(2, 6)):
+            chosen = rng.sample(words, 5)
+            text = (f"{person} met officials in {place} about the {chosen[0]} {chosen[1]}. "
+                    + " ".join(rng.sample(FILLER, 12) + chosen[2:]) + ". "
+                    + f"The {chosen[3]} {chosen[4]} talks in {place} ended with {person} speaking to reporters. "
+                    + " ".join(rng.sample(FILLER, 14) + rng.sample(words, 3)) + ".")
+            out.append(Article(id=f"{prefix}-{event:05d}-{report}", content_hash=_hash(text), text=text,
+                               title=f"{person} in {place}: {chosen[0]} {chosen[2]}", published=day))
+        event += 1
+    return out[:articles]
+
+
+def incremental_benchmark(size: int, batch: int = 20) -> None:
+    """Milliseconds per article of the events stage folding ``batch`` new articles into a store that
+    already holds ``size`` (saved features: nothing stored is analysed again)."""
+    import tempfile
+
+    from newsfold.events.stage import EventsStage
+    from newsfold.store import Store
+
+    start = dt.date(2023, 1, 2)
+    stored = generated_stream(size, start)
+    last = max(a.published for a in stored if a.published is not None)
+    with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "bench.db") as store:
+        store.add_articles(stored)
+        began = time.perf_counter()
+        EventsStage().run(store, [a.id for a in stored])
+        initial = time.perf_counter() - began
+        timings = []
+        for round_ in range(3):
+            new = generated_stream(batch, last + dt.timedelta(days=round_), seed=100 + round_, prefix=f"new{round_}")
+            store.add_articles(new)
+            began = time.perf_counter()
+            report = EventsStage().run(store, [a.id for a in new])
+            timings.append(time.perf_counter() - began)
+        print(f"Incremental events stage: store of {size} generated articles (first fold {initial:.1f}s, "
+              f"{1000 * initial / size:.2f} ms/article); folding {batch} new articles: "
+              f"{1000 * min(timings) / batch:.1f} ms/article (best of 3; "
+              f"{report.counts.get('events_restored')} events restored; load average {os.getloadavg()[0]:.1f})")
+
+
 def entity_benchmark(data: Path) -> None:
     """Recall of ECB+ annotated person/organization/place mentions (capitalized, outside the first
     sentence) by newsfold's rule-based extractor, and by spaCy's small English model when installed
@@ -320,6 +408,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
     parser.add_argument("--skip-mstream", action="store_true", help="skip the 11k-title set (slowest)")
+    parser.add_argument("--incremental-size", type=int, default=10_000,
+                        help="stored articles for the incremental figure (0: skip)")
+    parser.add_argument("--semantic", choices=("minilm", "e5"), default=None,
+                        help="also run ECB+, SemEval and throughput with embeddings (needs newsfold[semantic])")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data at {args.data}", file=sys.stderr)
@@ -330,6 +422,10 @@ def main(argv: list[str] | None = None) -> int:
     uci_benchmark(args.data, threshold)
     if not args.skip_mstream:
         mstream_benchmark(args.data, threshold)
+    if args.semantic:
+        semantic_benchmark(args.data, args.semantic)
+    if args.incremental_size:
+        incremental_benchmark(args.incremental_size)
     entity_benchmark(args.data)
     return 0
 

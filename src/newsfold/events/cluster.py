@@ -61,6 +61,9 @@ class ClusterOptions:
     ``merge``: run the merge step at the end of :func:`group_events`. ``join_threshold`` /
     ``merge_threshold`` (and ``short_*`` for headline-sized texts, fewer than
     :data:`~newsfold.events.scorer.SHORT_TEXT_TERMS` terms): override the scorer's own thresholds.
+    ``member_check``: an article joins an event only if it also scores at or above the join threshold
+    against one of the event's recent members on its own (centroid AND best member, a guard against
+    chaining distinct stories through a drifting centroid); candidates are tried best first.
     """
 
     window_days: int = 7
@@ -72,6 +75,7 @@ class ClusterOptions:
     merge_threshold: float | None = None
     short_join_threshold: float | None = None
     short_merge_threshold: float | None = None
+    member_check: bool = False
 
     def __post_init__(self) -> None:
         if self.window_days < 0 or self.index_terms < 1 or self.max_candidates < 1:
@@ -106,10 +110,12 @@ class JoinEvidence:
     candidates: int
     threshold: float
     rule: Literal["copy"] | None = None
+    member_score: float | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
             "rule": self.rule,
+            "member_score": self.member_score,
             "article_id": self.article_id,
             "event_id": self.event_id,
             "action": self.action,
@@ -219,6 +225,7 @@ class OnlineEventGrouper:
         self._article_event: dict[str, int] = {}
         self._parent: dict[int, int] = {}
         self._copy_event: dict[str, int] = {}
+        self._member_profiles: dict[str, Profile] = {}
         self.joins: list[JoinEvidence] = []
         self.features: dict[str, ArticleFeatures] = {}
         self.merges: list[MergeEvidence] = []
@@ -281,9 +288,11 @@ class OnlineEventGrouper:
             if copy_event not in candidates:
                 candidates.append(copy_event)
         best: tuple[float, int, tuple[float, ...]] | None = None
+        scored: list[tuple[float, int, tuple[float, ...]]] = []
         for ordinal in candidates:
             values = pair_features(article_profile, self._events[ordinal].profile)
             score = self.scorer.probability(values)
+            scored.append((score, ordinal, values))
             if copy_event is not None:
                 # A copy of a member reports the same event whatever the scores say.
                 if ordinal == copy_event:
@@ -291,6 +300,19 @@ class OnlineEventGrouper:
             elif best is None or score > best[0]:
                 best = (score, ordinal, values)
         threshold = self.short_join_threshold if features.term_count < SHORT_TEXT_TERMS else self.join_threshold
+        member_score: float | None = None
+        if self.options.member_check and copy_event is None and best is not None and best[0] >= threshold:
+            best = None
+            for candidate in sorted(scored, key=lambda c: (-c[0], c[1])):
+                if candidate[0] < threshold:
+                    break
+                member_score = self._best_member_score(article_profile, candidate[1])
+                if member_score >= threshold:
+                    best = candidate
+                    break
+            if best is None:
+                best = max(scored, key=lambda c: (c[0], -c[1]))
+                best = (min(best[0], member_score or 0.0), best[1], best[2])
         rule: Literal["copy"] | None = None
         if copy_event is not None and best is not None:
             event = self._events[best[1]]
@@ -320,9 +342,22 @@ class OnlineEventGrouper:
             candidates=len(candidates),
             threshold=threshold,
             rule=rule,
+            member_score=member_score,
         )
         self.joins.append(evidence)
         return evidence
+
+    def _best_member_score(self, article: Profile, ordinal: int) -> float:
+        """The best probability of ``article`` against one recent member of event ``ordinal`` alone."""
+        best = 0.0
+        for member in self._events[ordinal].profile.recent:
+            profile = self._member_profiles.get(member.article_id)
+            if profile is None:
+                if len(self._member_profiles) >= 100_000:  # a cache, bounded for long streams
+                    self._member_profiles.clear()
+                profile = self._member_profiles[member.article_id] = Profile.of(member)
+            best = max(best, self.scorer.probability(pair_features(article, profile)))
+        return best
 
     def _merge_threshold_for(self, values: Sequence[float]) -> float:
         return self.short_merge_threshold if values[_SHORT_TEXT] else self.merge_threshold

@@ -506,15 +506,23 @@ def _combine(selections: list[tuple[_Hashed, I64]]) -> tuple[U64, I64, WordLayou
         word_lo, word_hi = tokens.doc_offsets[rows], tokens.doc_offsets[rows + 1]
         word_counts = word_hi - word_lo
         new_word_lo = np.cumsum(word_counts) - word_counts + word_shift
-        which, positions = expand_ranges(shingle_lo, shingle_hi)
-        _, word_positions = expand_ranges(word_lo, word_hi)
-        hashes.append(shingles.hashes[positions])
         counts_all.append(shingle_hi - shingle_lo)
-        first_word.append(shingles.first_word[positions] - word_lo[which] + new_word_lo[which])
+        if rows.size == shingles.num_docs and np.array_equal(rows, np.arange(rows.size)):
+            # Every row, in order: no gathering needed.
+            which = np.repeat(np.arange(rows.size, dtype=np.int64), shingle_hi - shingle_lo)
+            hashes.append(shingles.hashes)
+            first_word.append(shingles.first_word + word_shift)
+            starts.append(tokens.starts)
+            ends.append(tokens.ends)
+        else:
+            which, positions = expand_ranges(shingle_lo, shingle_hi)
+            _, word_positions = expand_ranges(word_lo, word_hi)
+            hashes.append(shingles.hashes[positions])
+            first_word.append(shingles.first_word[positions] - word_lo[which] + new_word_lo[which])
+            starts.append(tokens.starts[word_positions])
+            ends.append(tokens.ends[word_positions])
         text_first.append(new_word_lo[which])
         text_end.append(new_word_lo[which] + word_counts[which])
-        starts.append(tokens.starts[word_positions])
-        ends.append(tokens.ends[word_positions])
         word_shift += int(word_counts.sum())
     counts = np.concatenate(counts_all)
     offsets = np.zeros(counts.size + 1, dtype=np.int64)

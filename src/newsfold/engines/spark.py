@@ -1228,6 +1228,7 @@ def run_spark_fold(
     copy_options: CopyOptions | None = None,
     shuffle_partitions: int | None = None,
     driver_memory: str = "4g",
+    event_window_days: int = 28,
     skipped_path: Path | None = None,
     as_json: bool = False,
     quiet: bool = False,
@@ -1236,9 +1237,11 @@ def run_spark_fold(
     records were skipped, as the local ``fold``).
 
     Prints the summary (or the report as JSON) on stdout and, unless ``quiet``, one line per skipped
-    record on stderr; ``skipped_path`` gets each skipped record as a JSON line, as ``--skipped``. Only
-    the copies level runs on Spark: other ``stages`` are named in a note on stderr, and leaving out
-    ``copies`` is a :class:`~newsfold.errors.UsageError`, as are a missing ``out`` and an unknown stage.
+    record on stderr; ``skipped_path`` gets each skipped record as a JSON line, as ``--skipped``. The
+    copies stage always runs; ``events`` (in ``stages``) runs by time windows of ``event_window_days``
+    (:mod:`newsfold.engines.event_windows`); ``stories`` does not run on Spark (a note on stderr says so).
+    Leaving out ``copies`` is a :class:`~newsfold.errors.UsageError`, as are a missing ``out`` and an
+    unknown stage.
     A missing PySpark or Java raises :class:`~newsfold.errors.MissingDependency` with the install line.
     """
     from newsfold.pipeline import STAGE_ORDER
@@ -1258,10 +1261,11 @@ def run_spark_fold(
         copy_options=copy_options,
         read_options=read_options,
         spark_options=SparkOptions(master=master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory),
+        events=WindowOptions(span_days=event_window_days) if "events" in stages else None,
     )
-    left_out = [name for name in stages if name != "copies"]
+    left_out = [name for name in stages if name not in ("copies", "events")]
     if left_out and not quiet:
-        print(f"newsfold: note: {', '.join(left_out)} not run: the Spark engine folds copies only", file=sys.stderr)
+        print(f"newsfold: note: {', '.join(left_out)} not run: the Spark engine folds copies and events", file=sys.stderr)
     if report.skipped_total and (skipped_path is not None or not quiet):
         import pyarrow.parquet as pq
 
@@ -1284,5 +1288,7 @@ def run_spark_fold(
         for kind, count in sorted(report.skipped.items()):
             print(f"  {kind:<18} {count}")
         print(f"copies     {report.pairs} pairs, {report.groups} groups, {report.grouped} articles grouped")
+        if "events" in stages:
+            print(f"events     {report.events} events in {report.event_windows} windows of {event_window_days} days")
         print(f"written    {out}/pairs, {out}/assignments, {out}/skipped, {out}/report.json")
     return 1 if report.skipped_total else 0

@@ -30,7 +30,11 @@ moves data. The steps, each one materialized (so its time and shuffle volume can
 7. ``groups``: text pairs are expanded to article pairs (exact pairs between articles of one text),
    and each component's members and pairs are given to :func:`~newsfold.copies.build_groups`, which
    picks the canonical member, the roles and the group id as it does locally.
-8. ``write``: Parquet outputs.
+8. ``events`` (when asked for): time windows with overlap, one :func:`~newsfold.events.group_events`
+   task per window, stitched by joins and the same components code
+   (:mod:`newsfold.engines.event_windows`; an approximation of the local events engine, within the
+   tolerance stated in ``docs/scale.md``).
+9. ``write``: Parquet outputs.
 
 Requires ``pip install 'pyspark==4.3.0' 'pandas<3'`` and Java 17. In local mode the driver's
 interpreter runs the Python workers (``PYSPARK_PYTHON`` is set to it when unset).
@@ -110,7 +114,8 @@ class SparkFoldReport:
     ``read == stored + unchanged + sum(skipped.values())`` as in :class:`~newsfold.pipeline.FoldReport`.
     ``texts`` counts distinct texts, ``candidates`` candidate text pairs, ``verified`` text pairs that
     passed verification, ``pairs`` article pairs written, ``groups`` copy groups and ``grouped`` articles
-    in them. ``seconds`` is the wall time of each step (:data:`STEPS`); ``stage_metrics`` sums Spark's
+    in them; ``components_rounds`` the large-star/small-star rounds; ``events`` and ``event_windows`` the
+    events and time windows when events were grouped (else 0). ``seconds`` is the wall time of each step (:data:`STEPS`); ``stage_metrics`` sums Spark's
     task metrics per step (``shuffle_write_bytes``, ``shuffle_read_bytes``, ``input_bytes``,
     ``executor_run_ms``, ``tasks``) when the UI was on, else it is empty.
     """

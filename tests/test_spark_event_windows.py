@@ -75,3 +75,12 @@ def _partition(assignments: dict[str, str]) -> set[frozenset[str]]:
     for article_id, event in assignments.items():
         groups.setdefault(event, set()).add(article_id)
     return {frozenset(members) for members in groups.values()}
+
+
+def test_the_engines_import_without_starting_spark() -> None:
+    import subprocess
+    import sys
+
+    code = "import sys, newsfold.engines.spark, newsfold.engines.event_windows; print('pyspark' in sys.modules)"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "False"

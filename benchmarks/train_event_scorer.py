@@ -278,6 +278,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
     parser.add_argument("--semantic", choices=("minilm", "e5"), default=None,
                         help="fit the semantic scorer (embedding features) with this backend instead")
+    parser.add_argument("--dense-weight", type=float, default=1.0,
+                        help="weight of the dense-stream replay pairs in the fit")
     parser.add_argument("--out", type=Path, default=None, help="write the weights here instead")
     parser.add_argument("--without", default="", help="comma-separated features to leave out (weight 0)")
     args = parser.parse_args(argv)
@@ -324,6 +326,8 @@ def main(argv: list[str] | None = None) -> int:
     x = np.vstack([x_ecb, x_sem])
     y = np.concatenate([y_ecb, y_sem])
     weights = np.concatenate([np.ones(len(y_ecb)), np.full(len(y_sem), args.semeval_weight)])
+    dense_start = len(y_ecb) - len(short_rows) - len(dense_rows)
+    weights[dense_start : dense_start + len(dense_rows)] = args.dense_weight
     # Copies join by rule (see cluster.py); the column is kept for the evidence, not learned: near-copies
     # already score near 1, so a learned weight would only absorb the logistic curve's saturation.
     for name in ("copy_evidence", *without):

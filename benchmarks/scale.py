@@ -220,7 +220,9 @@ def measure(engine: str, inputs: Path, out: Path, master: str, driver_memory: st
         "--master", master, "--driver-memory", driver_memory,
     ]
     env = dict(os.environ, PYSPARK_PYTHON=sys.executable, SPARK_LOCAL_IP="127.0.0.1")
-    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+    log = out.parent / f"{out.name}.stderr.log"
+    log_handle = log.open("w", encoding="utf-8")
+    child = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=log_handle, text=True, env=env)
     peak = 0
     done = threading.Event()
 
@@ -232,11 +234,13 @@ def measure(engine: str, inputs: Path, out: Path, master: str, driver_memory: st
 
     sampler = threading.Thread(target=sample, daemon=True)
     sampler.start()
-    stdout, stderr = child.communicate()
+    stdout, _ = child.communicate()
     done.set()
     sampler.join()
+    log_handle.close()
     if child.returncode != 0:
-        raise SystemExit(f"{engine} failed (exit {child.returncode}):\n{stderr[-4000:]}")
+        tail = log.read_text(encoding="utf-8", errors="replace")[-4000:]
+        raise SystemExit(f"{engine} failed (exit {child.returncode}; whole log in {log}):\n{tail}")
     figures = json.loads(stdout.strip().splitlines()[-1])
     figures["peak_rss_mb"] = round(peak / 1e6)
     return figures

@@ -468,7 +468,7 @@ class Store:
         return CopyGroup(id=row[0], canonical=row[1], members=members, weakest_link=row[2])
 
     def put_copy_signatures(self, rows: Iterable[tuple[str, bytes]]) -> None:
-        """Persist per-article sketch signatures for the incremental copies index."""
+        """Persist per-article copies-index entries (signature, band and anchor keys) as blobs."""
         with self.transaction():
             self._connection.executemany(
                 "INSERT OR REPLACE INTO copy_signatures (article_id, signature) VALUES (?, ?)", list(rows)
@@ -485,27 +485,6 @@ class Store:
                     f"SELECT article_id, signature FROM copy_signatures WHERE article_id IN ({marks})", tuple(chunk)
                 )
             )
-        return found
-
-    def put_copy_buckets(self, rows: Iterable[tuple[int, int, str]]) -> None:
-        """Persist LSH band buckets ``(band, bucket, article_id)``."""
-        with self.transaction():
-            self._connection.executemany(
-                "INSERT OR IGNORE INTO copy_buckets (band, bucket, article_id) VALUES (?, ?, ?)", list(rows)
-            )
-
-    def copy_bucket_members(self, keys: Iterable[tuple[int, int]]) -> dict[tuple[int, int], list[str]]:
-        """The article ids stored under each ``(band, bucket)`` key."""
-        found: dict[tuple[int, int], list[str]] = {}
-        for band, bucket in keys:
-            ids = [
-                r[0]
-                for r in self._connection.execute(
-                    "SELECT article_id FROM copy_buckets WHERE band = ? AND bucket = ?", (band, bucket)
-                )
-            ]
-            if ids:
-                found[(band, bucket)] = ids
         return found
 
     # -- events and storylines -----------------------------------------------------------------------

@@ -85,12 +85,6 @@ CREATE TABLE copy_signatures (
     article_id TEXT PRIMARY KEY,
     signature  BLOB NOT NULL
 );
-CREATE TABLE copy_buckets (
-    band       INTEGER NOT NULL,
-    bucket     INTEGER NOT NULL,
-    article_id TEXT NOT NULL,
-    PRIMARY KEY (band, bucket, article_id)
-) WITHOUT ROWID;
 
 CREATE TABLE events (
     id   TEXT PRIMARY KEY,

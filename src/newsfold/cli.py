@@ -108,6 +108,23 @@ def cli() -> None:
     show_default=True,
     help="Articles stored per transaction (a kill loses at most one batch; rerun to finish).",
 )
+@click.option("--shingle-size", type=click.IntRange(min=1), default=5, show_default=True,
+              help="Copies: words per shingle.")
+@click.option("--num-hashes", type=click.IntRange(min=8), default=128, show_default=True,
+              help="Copies: hash values per MinHash signature.")
+@click.option("--jaccard-threshold", type=click.FloatRange(0.0, 1.0), default=0.35, show_default=True,
+              help="Copies: least Jaccard similarity of a near-duplicate pair.")
+@click.option("--containment-threshold", type=click.FloatRange(0.0, 1.0), default=0.7, show_default=True,
+              help="Copies: least share of an excerpt's shingles found in its source.")
+@click.option("--split-below", type=click.FloatRange(0.0, 1.0),
+              help="Copies: split copy groups held together only by links weaker than this.")
+@click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
+              help="local: the SQLite store; spark: PySpark, writing Parquet datasets to --out.")
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Spark engine: the folder for the pairs, assignments and skipped datasets.")
+@click.option("--master", default="local[*]", show_default=True, help="Spark engine: the Spark master URL.")
+@click.option("--event-window-days", type=click.IntRange(min=1), default=28, show_default=True,
+              help="Spark engine: days per event-grouping window (windows overlap and are stitched).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages.")
 @json_option
 def fold(
@@ -121,21 +138,62 @@ def fold(
     max_document_mb: float,
     skipped_path: Path | None,
     batch_size: int,
+    shingle_size: int,
+    num_hashes: int,
+    jaccard_threshold: float,
+    containment_threshold: float,
+    split_below: float | None,
+    engine: str,
+    out_dir: Path | None,
+    master: str,
+    event_window_days: int,
     quiet: bool,
     as_json: bool,
 ) -> None:
     """Read PATHS (files, folders, globs) into the store and fold them."""
+    from newsfold.copies import CopyOptions
     from newsfold.pipeline import fold as run_fold
     from newsfold.readers import ReadOptions
 
     stage_names = [s.strip() for s in stages.split(",") if s.strip()]
-    options = ReadOptions(
-        id_field=id_field,
-        text_field=text_field,
-        title_field=title_field,
-        date_field=date_field,
-        max_document_bytes=int(max_document_mb * 1_000_000),
-    )
+    try:
+        options = ReadOptions(
+            id_field=id_field,
+            text_field=text_field,
+            title_field=title_field,
+            date_field=date_field,
+            max_document_bytes=int(max_document_mb * 1_000_000),
+        )
+        copy_options = CopyOptions(
+            shingle_size=shingle_size,
+            num_hashes=num_hashes,
+            jaccard_threshold=jaccard_threshold,
+            containment_threshold=containment_threshold,
+            split_below=split_below,
+        )
+    except NewsfoldError as error:
+        _fail(str(error))
+    if engine == "spark":
+        from newsfold.engines.spark import run_spark_fold
+
+        try:
+            code = run_spark_fold(
+                list(paths),
+                out_dir,
+                master=master,
+                stages=stage_names,
+                read_options=options,
+                copy_options=copy_options,
+                event_window_days=event_window_days,
+                skipped_path=skipped_path,
+                as_json=as_json,
+                quiet=quiet,
+            )
+        except NewsfoldError as error:
+            _fail(str(error))
+        sys.exit(code)
+    if out_dir is not None:
+        _fail("--out is for --engine spark; the local engine writes to --db (use `newsfold export` for files)")
     skipped_file: TextIO | None = None
     if skipped_path is not None:
         skipped_file = skipped_path.open("w", encoding="utf-8")
@@ -157,6 +215,7 @@ def fold(
                 batch_size=batch_size,
                 on_skipped=on_skipped,
                 progress=not quiet and not as_json,
+                copy_options=copy_options,
             )
     except NewsfoldError as error:
         _fail(str(error))

@@ -18,6 +18,7 @@ from newsfold.errors import UsageError
 from newsfold.model import Article, RawDocument, Skipped
 
 if TYPE_CHECKING:
+    from newsfold.copies import CopyOptions
     from newsfold.readers import ReadOptions
     from newsfold.store import Store
 
@@ -125,8 +126,11 @@ def resolve_inferred_years(store: Store) -> int:
     return changed
 
 
-def make_stages(names: Sequence[str]) -> list[Stage]:
-    """Stage objects for ``names`` in pipeline order; unknown names raise :class:`UsageError`."""
+def make_stages(names: Sequence[str], copy_options: CopyOptions | None = None) -> list[Stage]:
+    """Stage objects for ``names`` in pipeline order; unknown names raise :class:`UsageError`.
+
+    ``copy_options`` configure the copies stage (defaults: :class:`newsfold.copies.CopyOptions`).
+    """
     unknown = [n for n in names if n not in STAGE_ORDER]
     if unknown:
         raise UsageError(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGE_ORDER)}")
@@ -137,7 +141,7 @@ def make_stages(names: Sequence[str]) -> list[Stage]:
         if name == "copies":
             from newsfold.copies.stage import CopiesStage
 
-            stages.append(CopiesStage())
+            stages.append(CopiesStage(copy_options))
         elif name == "events":
             from newsfold.events.stage import EventsStage
 
@@ -158,6 +162,7 @@ def fold(
     batch_size: int = 500,
     on_skipped: Callable[[Skipped], None] | None = None,
     progress: bool = False,
+    copy_options: CopyOptions | None = None,
 ) -> FoldReport:
     """Read ``inputs`` into ``store`` and run ``stages`` over what is new.
 
@@ -172,6 +177,7 @@ def fold(
         batch_size=batch_size,
         on_skipped=on_skipped,
         progress=progress,
+        copy_options=copy_options,
     )
 
 
@@ -183,13 +189,14 @@ def fold_records(
     batch_size: int = 500,
     on_skipped: Callable[[Skipped], None] | None = None,
     progress: bool = False,
+    copy_options: CopyOptions | None = None,
 ) -> FoldReport:
     """Store ``records`` (articles already normalized, or skipped records to count) and run ``stages``.
 
     The seam for callers that build articles themselves (the HTTP API, the Spark engine); :func:`fold`
     is this over :func:`read_articles`.
     """
-    stage_objects = make_stages(stages)
+    stage_objects = make_stages(stages, copy_options)
     report = FoldReport()
     new_ids: list[str] = []
     batch: list[Article] = []

@@ -111,3 +111,17 @@ def test_saved_features_read_back_exactly() -> None:
     grouping = group_events(seed_articles() + generated_articles(events=3))
     for features in grouping.features.values():
         assert features_from_json(features_to_json(features)) == features
+
+
+def test_store_finds_the_events_active_in_a_window(tmp_path: Path) -> None:
+    articles = _in_order(generated_articles(events=10))
+    with Store(tmp_path / "n.db") as store:
+        _fold(store, articles)
+        everything = store.events_active(None, None)
+        assert len(everything) == 10
+        day = dt.date(2021, 1, 4)  # the first event's day; events are three days apart over a month
+        first_days = store.events_active(day, day + dt.timedelta(days=1))
+        assert 0 < len(first_days) < len(store.events_active(day, day + dt.timedelta(days=14))) < 10
+        assert store.events_active(dt.date(2030, 1, 1), dt.date(2030, 1, 2)) == []
+        documents, frequencies = store.get_event_idf(["ka", "no-such-term"]) or (0, {})
+        assert documents > len(articles) and "no-such-term" not in frequencies

@@ -143,10 +143,12 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     element_end = np.cumsum(offsets[left_sorted + 1] - offsets[left_sorted])
     # Pairs are sorted by right text: the elements of right text d are one contiguous slice.
     group_starts = np.flatnonzero(np.concatenate([[True], right_sorted[1:] != right_sorted[:-1]]))
-    group_docs = right_sorted[group_starts].tolist()
-    group_element_start = np.concatenate([[0], element_end])[group_starts].tolist()
-    group_element_end = element_end[np.concatenate([group_starts[1:], [num_pairs]]) - 1].tolist()
-    slice_of = {d: (a, b) for d, a, b in zip(group_docs, group_element_start, group_element_end, strict=True)}
+    num_docs = offsets.size - 1
+    slice_start = np.full(num_docs, -1, dtype=np.int64)
+    slice_stop = np.full(num_docs, -1, dtype=np.int64)
+    group_docs = right_sorted[group_starts]
+    slice_start[group_docs] = np.concatenate([[0], element_end])[group_starts]
+    slice_stop[group_docs] = element_end[np.concatenate([group_starts[1:], [num_pairs]]) - 1]
     size = int(dense.max()) + 1 if dense.size else 1
     # One table, one random access per looked-up shingle: (text << 32) | first position in that text.
     stamp = np.full(size, -1, dtype=np.int64)
@@ -156,19 +158,23 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     matched = np.zeros(pair_of.size, dtype=np.int64)
     every_position = np.arange(hashes.size, dtype=np.int64)
     low_mask = np.int64(0xFFFFFFFF)
-    for doc in np.unique(np.concatenate([left, right])).tolist():
-        lo, hi = int(offsets[doc]), int(offsets[doc + 1])
-        if lo == hi:
-            continue
+    docs = np.unique(np.concatenate([left, right]))
+    docs = docs[offsets[docs + 1] > offsets[docs]]
+    for doc, lo, hi, start, stop in zip(
+        docs.tolist(),
+        offsets[docs].tolist(),
+        offsets[docs + 1].tolist(),
+        slice_start[docs].tolist(),
+        slice_stop[docs].tolist(),
+        strict=True,
+    ):
         ranks = dense[lo:hi]
         positions = every_position[lo:hi]
         first[ranks[::-1]] = positions[::-1]  # the last write wins: each rank keeps its first position
         firsts = first[ranks]
         is_first[lo:hi] = firsts == positions
-        found = slice_of.get(doc)
-        if found is None:
+        if start < 0:
             continue
-        start, stop = found
         stamp[ranks] = (doc << 32) | (firsts - lo)
         looked_up = stamp[left_dense[start:stop]]
         hit[start:stop] = (looked_up >> 32) == doc

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import sys
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from operator import attrgetter
@@ -40,6 +41,10 @@ from newsfold.model import Article, CopyKind, CopyPair, Passage
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
+
+HASHED_CACHE_BYTES = 256 << 20
+"""Bytes of hashed texts (words, shingles, offsets) one fold keeps for verifying later chunks against:
+speed only, never results; freed when the fold ends."""
 
 FetchTexts = Callable[[Sequence[str]], Mapping[str, str]]
 
@@ -154,6 +159,11 @@ class CopyIndex:
         self._anchors = KeyTable()
         self._fingerprint = self.options.index_fingerprint()
         self._key_dtype = np.dtype("<u4" if self.options.key_bits == 32 else "<u8")
+        # Hashed batches of the current fold, kept so that a text verified again is not re-hashed.
+        self._recent: OrderedDict[int, tuple[_Hashed, list[int], int]] = OrderedDict()
+        self._recent_row: dict[int, tuple[int, int]] = {}
+        self._recent_bytes = 0
+        self._next_serial = 0
 
     # ----------------------------------------------------------------------------------------- state
     def __len__(self) -> int:
@@ -253,8 +263,11 @@ class CopyIndex:
         result = FoldResult()
         groups = list(by_hash.values())
         step = self.options.batch_size
-        for start in range(0, len(groups), step):
-            self._fold_chunk(groups[start : start + step], passages, entries, result)
+        try:
+            for start in range(0, len(groups), step):
+                self._fold_chunk(groups[start : start + step], passages, entries, result)
+        finally:
+            self._forget()
         result.pairs.sort(key=attrgetter("id_a", "id_b"))
         return result
 
@@ -358,6 +371,7 @@ class CopyIndex:
         self._anchors.insert(new_keys, row_ordinal[a_rows[from_new]].astype(np.uint32))
 
         self._verify(candidates, hashed, row_of_ordinal, new_ids, passages, result)
+        self._remember(hashed, row_ordinal.tolist())
         for row in active.tolist():
             self._exact_pairs(int(row_ordinal[row]), hashed, row, new_ids, passages, result)
 
@@ -373,6 +387,33 @@ class CopyIndex:
         keep &= ~(query_is_known & known_queried[owners] & (owners < query))
         query, owners = query[keep], owners[keep]
         return np.minimum(query, owners), np.maximum(query, owners)
+
+    def _remember(self, hashed: _Hashed, ordinal_of_row: list[int]) -> None:
+        """Keep a hashed batch for later chunks of this fold (``-1``: a row that is no indexed text),
+        dropping the least recently used batches beyond :data:`HASHED_CACHE_BYTES`."""
+        serial = self._next_serial
+        self._next_serial += 1
+        size = sum(a.nbytes for a in (hashed.tokens.hashes, hashed.tokens.starts, hashed.tokens.ends,
+                                       hashed.tokens.doc_offsets, hashed.shingles.hashes,
+                                       hashed.shingles.first_word, hashed.shingles.doc_offsets))
+        ordinals = [o for o in ordinal_of_row if o >= 0]
+        for row, ordinal in enumerate(ordinal_of_row):
+            if ordinal >= 0:
+                self._recent_row[ordinal] = (serial, row)
+        self._recent[serial] = (hashed, ordinals, size)
+        self._recent_bytes += size
+        while self._recent_bytes > HASHED_CACHE_BYTES and len(self._recent) > 1:
+            old_serial, (_, old_ordinals, old_size) = self._recent.popitem(last=False)
+            self._recent_bytes -= old_size
+            for ordinal in old_ordinals:
+                place = self._recent_row.get(ordinal)
+                if place is not None and place[0] == old_serial:
+                    del self._recent_row[ordinal]
+
+    def _forget(self) -> None:
+        self._recent.clear()
+        self._recent_row.clear()
+        self._recent_bytes = 0
 
     def _hashed_texts(self, ordinals: list[int]) -> _Hashed:
         ids = [self._first_id[o] for o in ordinals]
@@ -401,36 +442,73 @@ class CopyIndex:
             return
         lo = (candidates >> np.uint64(32)).astype(np.int64)
         hi = (candidates & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        involved = set(np.concatenate([lo, hi]).tolist())
-        inside = sorted(o for o in involved if o in row_of_ordinal)
-        outside = sorted(involved - row_of_ordinal.keys())
-        selections: list[tuple[_Hashed, I64]] = [(hashed, np.array([row_of_ordinal[o] for o in inside], dtype=np.int64))]
+        involved = np.unique(np.concatenate([lo, hi])).tolist()
+        # Each involved text comes from this chunk, from a batch hashed recently, or is fetched and hashed.
+        inside: list[int] = []
+        inside_rows: list[int] = []
+        cached: dict[int, tuple[list[int], list[int]]] = {}
+        outside: list[int] = []
+        recent_row = self._recent_row
+        for ordinal in involved:
+            row = row_of_ordinal.get(ordinal)
+            if row is not None:
+                inside.append(ordinal)
+                inside_rows.append(row)
+                continue
+            place = recent_row.get(ordinal)
+            if place is None:
+                outside.append(ordinal)
+                continue
+            serial, row = place
+            entry = cached.get(serial)
+            if entry is None:
+                entry = cached[serial] = ([], [])
+            entry[0].append(ordinal)
+            entry[1].append(row)
+        selections: list[tuple[_Hashed, I64]] = [(hashed, np.array(inside_rows, dtype=np.int64))]
+        ordinal_order = inside
+        for serial, (ordinals, rows) in cached.items():
+            self._recent.move_to_end(serial)
+            selections.append((self._recent[serial][0], np.array(rows, dtype=np.int64)))
+            ordinal_order = ordinal_order + ordinals
         if outside:
-            selections.append((self._hashed_texts(outside), np.arange(len(outside), dtype=np.int64)))
-        doc_of_ordinal = {o: d for d, o in enumerate(inside + outside)}
+            fetched = self._hashed_texts(outside)
+            selections.append((fetched, np.arange(len(outside), dtype=np.int64)))
+            ordinal_order = ordinal_order + outside
+            self._remember(fetched, outside)
         hashes, offsets, layout = _combine(selections)
         # Passages are aligned from the text with the smaller content hash, so that they do not depend
-        # on folding order (with repeated phrases, alignment is not symmetric).
+        # on folding order (with repeated phrases, alignment is not symmetric). Distinct texts have
+        # distinct content hashes, so comparing their ranks among the involved texts is the same.
         content = self._content_hash
-        lo_left = np.fromiter(
-            (content[a] <= content[b] for a, b in zip(lo.tolist(), hi.tolist(), strict=True)),
-            dtype=bool,
-            count=lo.size,
-        )
+        involved_array = np.asarray(involved, dtype=np.int64)
+        content_rank = np.empty(len(involved), dtype=np.int64)
+        content_rank[np.argsort(np.array([content[o] for o in involved]), kind="stable")] = np.arange(len(involved))
+        lo_rank = content_rank[np.searchsorted(involved_array, lo)]
+        hi_rank = content_rank[np.searchsorted(involved_array, hi)]
+        lo_left = lo_rank <= hi_rank
         left_ordinal = np.where(lo_left, lo, hi)
         right_ordinal = np.where(lo_left, hi, lo)
-        to_doc = np.vectorize(doc_of_ordinal.__getitem__, otypes=[np.int64])
+        order_array = np.asarray(ordinal_order, dtype=np.int64)
+        sorter = np.argsort(order_array, kind="stable")
+        sorted_order = order_array[sorter]
+
+        def to_doc(ordinals: I64) -> I64:
+            return sorter[np.searchsorted(sorted_order, ordinals)].astype(np.int64)
+
         verdicts = _judge(hashes, offsets, layout, to_doc(left_ordinal), to_doc(right_ordinal), options, passages)
-        for i, verdict in enumerate(verdicts):
+        emit = self._emit
+        for lo_ordinal, hi_ordinal, left_is_lo, verdict in zip(
+            lo.tolist(), hi.tolist(), lo_left.tolist(), verdicts, strict=True
+        ):
             if verdict is None:
                 continue
-            if lo_left[i]:
-                self._emit(int(lo[i]), int(hi[i]), verdict.kind, verdict.jaccard, verdict.containment_left_in_right,
-                           verdict.containment_right_in_left, verdict.passages, new_ids, result)
+            if left_is_lo:
+                emit(lo_ordinal, hi_ordinal, verdict.kind, verdict.jaccard, verdict.containment_left_in_right,
+                     verdict.containment_right_in_left, verdict.passages, new_ids, result)
             else:
-                flipped = tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end) for p in verdict.passages)
-                self._emit(int(lo[i]), int(hi[i]), verdict.kind, verdict.jaccard, verdict.containment_right_in_left,
-                           verdict.containment_left_in_right, flipped, new_ids, result)
+                emit(lo_ordinal, hi_ordinal, verdict.kind, verdict.jaccard, verdict.containment_right_in_left,
+                     verdict.containment_left_in_right, _flip(verdict.passages), new_ids, result)
 
     def _emit(
         self,
@@ -445,10 +523,19 @@ class CopyIndex:
         result: FoldResult,
     ) -> None:
         more_lo, more_hi = self._more_ids.get(lo), self._more_ids.get(hi)
+        append = result.pairs.append
+        if not more_lo and not more_hi:
+            id_lo, id_hi = self._first_id[lo], self._first_id[hi]
+            if id_lo not in new_ids and id_hi not in new_ids:
+                return
+            if id_lo < id_hi:
+                append(CopyPair(id_lo, id_hi, kind, jaccard, lo_in_hi, hi_in_lo, found))
+            else:
+                append(CopyPair(id_hi, id_lo, kind, jaccard, hi_in_lo, lo_in_hi, _flip(found)))
+            return
         ids_lo = [self._first_id[lo], *more_lo] if more_lo else [self._first_id[lo]]
         ids_hi = [self._first_id[hi], *more_hi] if more_hi else [self._first_id[hi]]
         flipped: tuple[Passage, ...] | None = None
-        append = result.pairs.append
         for id_lo in ids_lo:
             for id_hi in ids_hi:
                 if id_lo not in new_ids and id_hi not in new_ids:
@@ -473,6 +560,11 @@ class CopyIndex:
                     continue
                 low, high = (id_a, id_b) if id_a < id_b else (id_b, id_a)
                 result.pairs.append(CopyPair(low, high, "exact", 1.0, 1.0, 1.0, found))
+
+
+def _flip(found: tuple[Passage, ...]) -> tuple[Passage, ...]:
+    """Passages with the two texts' sides swapped."""
+    return tuple(Passage(p.b_start, p.b_end, p.a_start, p.a_end) for p in found)
 
 
 def _read_keys(data: bytes, key_bits: int) -> Keys:

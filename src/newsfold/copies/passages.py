@@ -110,10 +110,9 @@ def passages_from_matches(
     bounds = np.flatnonzero(np.diff(passage_pair)) + 1
     first_of = np.concatenate([[0], bounds]).tolist()
     last_of = np.concatenate([bounds, [passage_pair.size]]).tolist()
+    every = list(map(Passage, char_a0, char_a1, char_b0, char_b1))
     for pair_index, lo, hi in zip(passage_pair[first_of].tolist(), first_of, last_of, strict=True):
-        result[pair_index] = tuple(
-            Passage(char_a0[k], char_a1[k], char_b0[k], char_b1[k]) for k in range(lo, hi)
-        )
+        result[pair_index] = tuple(every[lo:hi])
     return result
 
 

@@ -496,19 +496,40 @@ class CopyIndex:
         def to_doc(ordinals: I64) -> I64:
             return sorter[np.searchsorted(sorted_order, ordinals)].astype(np.int64)
 
-        verdicts = _judge(hashes, offsets, layout, to_doc(left_ordinal), to_doc(right_ordinal), options, passages)
-        emit = self._emit
-        for lo_ordinal, hi_ordinal, left_is_lo, verdict in zip(
-            lo.tolist(), hi.tolist(), lo_left.tolist(), verdicts, strict=True
-        ):
-            if verdict is None:
-                continue
-            if left_is_lo:
-                emit(lo_ordinal, hi_ordinal, verdict.kind, verdict.jaccard, verdict.containment_left_in_right,
-                     verdict.containment_right_in_left, verdict.passages, new_ids, result)
+        # Pairs between two texts of one article each (most) are written here with their passages
+        # already facing the final (id_a, id_b) order; the others go through _emit with a = lo.
+        first_id, more_ids = self._first_id, self._more_ids
+        lo_list, hi_list = lo.tolist(), hi.tolist()
+        simple = [not more_ids.get(a) and not more_ids.get(b) for a, b in zip(lo_list, hi_list, strict=True)]
+        a_is_lo = [
+            first_id[a] < first_id[b] if plain else True
+            for a, b, plain in zip(lo_list, hi_list, simple, strict=True)
+        ]
+        swap = lo_left != np.asarray(a_is_lo, dtype=bool)
+        judged = _judge_arrays(
+            hashes, offsets, layout, to_doc(left_ordinal), to_doc(right_ordinal), options, passages, swap
+        )
+        accepted, excerpt, jaccard, left_in_right, right_in_left, found = judged
+        append = result.pairs.append
+        left_is_lo = lo_left.tolist()
+        for i in accepted:
+            a, b = lo_list[i], hi_list[i]
+            kind: CopyKind = "excerpt" if excerpt[i] else "near"
+            if left_is_lo[i]:
+                lo_in_hi, hi_in_lo = left_in_right[i], right_in_left[i]
             else:
-                emit(lo_ordinal, hi_ordinal, verdict.kind, verdict.jaccard, verdict.containment_right_in_left,
-                     verdict.containment_left_in_right, _flip(verdict.passages), new_ids, result)
+                lo_in_hi, hi_in_lo = right_in_left[i], left_in_right[i]
+            shared_passages = found.get(i, ())
+            if not simple[i]:
+                self._emit(a, b, kind, jaccard[i], lo_in_hi, hi_in_lo, shared_passages, new_ids, result)
+                continue
+            id_lo, id_hi = first_id[a], first_id[b]
+            if id_lo not in new_ids and id_hi not in new_ids:
+                continue
+            if a_is_lo[i]:
+                append(CopyPair(id_lo, id_hi, kind, jaccard[i], lo_in_hi, hi_in_lo, shared_passages))
+            else:
+                append(CopyPair(id_hi, id_lo, kind, jaccard[i], hi_in_lo, lo_in_hi, shared_passages))
 
     def _emit(
         self,
@@ -680,6 +701,34 @@ def _judge(
     ``excerpt_max_ratio`` of the larger's shingles, at least ``containment_threshold`` of its own shingles
     are in the larger and they share at least ``min_shared_shingles``; else ``near`` when the Jaccard
     similarity is at least ``jaccard_threshold``; else not copies."""
+    accepted, excerpt, jaccard, left_in_right, right_in_left, found = _judge_arrays(
+        hashes, offsets, layout, left, right, options, passages, None
+    )
+    verdicts: list[Verdict | None] = [None] * left.size
+    for i in accepted:
+        verdicts[i] = Verdict(
+            kind="excerpt" if excerpt[i] else "near",
+            jaccard=jaccard[i],
+            containment_left_in_right=left_in_right[i],
+            containment_right_in_left=right_in_left[i],
+            passages=found.get(i, ()),
+        )
+    return verdicts
+
+
+def _judge_arrays(
+    hashes: U64,
+    offsets: I64,
+    layout: WordLayout,
+    left: I64,
+    right: I64,
+    options: CopyOptions,
+    passages: bool,
+    swap: npt.NDArray[np.bool_] | None,
+) -> tuple[list[int], list[bool], list[float], list[float], list[float], dict[int, tuple[Passage, ...]]]:
+    """:func:`_judge` as lists over all pairs: the accepted pair indices, then per pair whether it is an
+    excerpt, its Jaccard and containments (left in right, right in left), and the passages of the
+    accepted pairs (with ``a`` and ``b`` exchanged where ``swap``)."""
     comparison = compare_pairs(hashes, offsets, left, right)
     shared = comparison.shared
     size_left, size_right = comparison.size_left, comparison.size_right
@@ -697,15 +746,22 @@ def _judge(
     found: dict[int, tuple[Passage, ...]] = {}
     if passages:
         found = passages_from_matches(
-            comparison, accepted, layout, options.shingle_size, options.max_gap_words, options.min_passage_words
+            comparison,
+            accepted,
+            layout,
+            options.shingle_size,
+            options.max_gap_words,
+            options.min_passage_words,
+            swap=swap,
         )
-    verdicts: list[Verdict | None] = [None] * left.size
-    for i in np.flatnonzero(accepted).tolist():
-        verdicts[i] = Verdict(
-            kind="excerpt" if excerpt[i] else "near",
-            jaccard=float(jaccard[i]),
-            containment_left_in_right=float(shared[i]) / float(size_left[i]),
-            containment_right_in_left=float(shared[i]) / float(size_right[i]),
-            passages=found.get(i, ()),
-        )
-    return verdicts
+    with np.errstate(divide="ignore", invalid="ignore"):
+        left_in_right = shared / size_left
+        right_in_left = shared / size_right
+    return (
+        np.flatnonzero(accepted).tolist(),
+        excerpt.tolist(),
+        jaccard.tolist(),
+        left_in_right.tolist(),
+        right_in_left.tolist(),
+        found,
+    )

@@ -61,10 +61,14 @@ def passages_from_matches(
     shingle_size: int,
     max_gap_words: int,
     min_words: int = 1,
+    *,
+    swap: npt.NDArray[np.bool_] | None = None,
 ) -> dict[int, tuple[Passage, ...]]:
     """The shared passages of every pair ``i`` with ``keep[i]``, from a :func:`compare_pairs` result.
 
     Passages of fewer than ``min_words`` words in the left text are dropped, unless they span all of it.
+    ``a`` is the left text and ``b`` the right one, except for pairs with ``swap[i]``, whose passages
+    have the two exchanged.
     """
     selected = keep[comparison.match_pair]
     pair = comparison.match_pair[selected]
@@ -102,11 +106,15 @@ def passages_from_matches(
         x[keep_passage] for x in (passage_pair, p_a0, p_a1, p_b0, p_b1)
     )
     starts, ends = layout.word_starts, layout.word_ends
-    char_a0, char_a1 = starts[p_a0].tolist(), ends[p_a1 - 1].tolist()
-    char_b0, char_b1 = starts[p_b0].tolist(), ends[p_b1 - 1].tolist()
     result: dict[int, tuple[Passage, ...]] = {}
     if passage_pair.size == 0:
         return result
+    a0, a1, b0, b1 = starts[p_a0], ends[p_a1 - 1], starts[p_b0], ends[p_b1 - 1]
+    if swap is not None:
+        exchanged = swap[passage_pair]
+        a0, b0 = np.where(exchanged, b0, a0), np.where(exchanged, a0, b0)
+        a1, b1 = np.where(exchanged, b1, a1), np.where(exchanged, a1, b1)
+    char_a0, char_a1, char_b0, char_b1 = a0.tolist(), a1.tolist(), b0.tolist(), b1.tolist()
     bounds = np.flatnonzero(np.diff(passage_pair)) + 1
     first_of = np.concatenate([[0], bounds]).tolist()
     last_of = np.concatenate([bounds, [passage_pair.size]]).tolist()

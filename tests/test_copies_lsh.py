@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsfold.copies.containment import dense_ranks
+from newsfold.copies.containment import dense_ids, dense_ranks
 from newsfold.copies.lsh import KeyTable, band_keys, collision_probability, optimal_bands, pairs_sharing_keys
 
 
@@ -73,3 +73,16 @@ def test_frequent_keys_can_be_skipped() -> None:
 def test_dense_ranks_equal_numpy_unique(values: list[int]) -> None:
     array = np.array(values, dtype=np.uint64)
     assert dense_ranks(array).tolist() == np.unique(array, return_inverse=True)[1].ravel().tolist()
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.integers(0, 2**64 - 1) | st.integers(0, 40) | st.integers(2**63, 2**63 + 3), max_size=120))
+def test_dense_ids_partition_values_exactly(values: list[int]) -> None:
+    array = np.array(values, dtype=np.uint64)
+    ids = dense_ids(array).tolist()
+    distinct = sorted(set(values))
+    assert sorted(set(ids)) == list(range(len(distinct)))
+    id_of_value: dict[int, int] = {}
+    for value, id_ in zip(values, ids, strict=True):
+        assert id_of_value.setdefault(value, id_) == id_
+    assert len(set(id_of_value.values())) == len(distinct)

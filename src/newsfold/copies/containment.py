@@ -126,8 +126,8 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     """Compare texts ``left[i]`` and ``right[i]`` for every ``i``, exactly.
 
     ``hashes`` holds the shingle hashes of every text in text order, text ``d`` at
-    ``offsets[d]:offsets[d+1]``. The 64-bit hashes are first replaced by their exact rank among all
-    distinct hashes (one sort); then, text by text, a stamp array marks the ranks a right-hand text holds,
+    ``offsets[d]:offsets[d+1]``. The 64-bit hashes are first replaced by small ids, exactly (one id per
+    distinct hash, :func:`dense_ids`, no sort); then, text by text, a stamp array marks the ranks a right-hand text holds,
     and the left-hand shingles of all its pairs are looked up in it at once (one gather each), so the
     cost is one pass over the shingles of the pairs, not a search per shingle.
     """
@@ -135,7 +135,7 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     empty = np.zeros(0, dtype=np.int64)
     if num_pairs == 0:
         return PairComparison(empty, empty, empty, empty, empty, empty)
-    dense = dense_ranks(hashes)
+    dense = dense_ids(hashes)
     order = np.argsort(right, kind="stable")
     left_sorted, right_sorted = left[order], right[order]
     pair_of, position = expand_ranges(offsets[left_sorted], offsets[left_sorted + 1])
@@ -143,25 +143,24 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     element_end = np.cumsum(offsets[left_sorted + 1] - offsets[left_sorted])
     # Pairs are sorted by right text: the elements of right text d are one contiguous slice.
     group_starts = np.flatnonzero(np.concatenate([[True], right_sorted[1:] != right_sorted[:-1]]))
-    num_docs = offsets.size - 1
-    slice_start = np.full(num_docs, -1, dtype=np.int64)
-    slice_stop = np.full(num_docs, -1, dtype=np.int64)
+    slice_start = np.full(offsets.size - 1, -1, dtype=np.int64)
+    slice_stop = np.full(offsets.size - 1, -1, dtype=np.int64)
     group_docs = right_sorted[group_starts]
     slice_start[group_docs] = np.concatenate([[0], element_end])[group_starts]
     slice_stop[group_docs] = element_end[np.concatenate([group_starts[1:], [num_pairs]]) - 1]
     size = int(dense.max()) + 1 if dense.size else 1
     # One table, one random access per looked-up shingle: (text << 32) | first position in that text.
+    # Written backwards, so that the last write, the first occurrence, wins; the text tag makes stale
+    # entries of other texts harmless, so the table is never cleared.
     stamp = np.full(size, -1, dtype=np.int64)
-    first = np.zeros(size, dtype=np.int64)
     is_first = np.zeros(hashes.size, dtype=bool)
-    hit = np.zeros(pair_of.size, dtype=bool)
-    matched = np.zeros(pair_of.size, dtype=np.int64)
-    every_position = np.arange(hashes.size, dtype=np.int64)
-    low_mask = np.int64(0xFFFFFFFF)
+    looked_up = np.full(pair_of.size, -1, dtype=np.int64)
+    num_docs = offsets.size - 1
+    text_of_position = np.repeat(np.arange(num_docs, dtype=np.int64), np.diff(offsets))
+    tagged = (text_of_position << 32) | (np.arange(hashes.size, dtype=np.int64) - offsets[text_of_position])
     docs = np.unique(np.concatenate([left, right]))
     docs = docs[offsets[docs + 1] > offsets[docs]]
-    for doc, lo, hi, start, stop in zip(
-        docs.tolist(),
+    for lo, hi, start, stop in zip(
         offsets[docs].tolist(),
         offsets[docs + 1].tolist(),
         slice_start[docs].tolist(),
@@ -169,16 +168,14 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
         strict=True,
     ):
         ranks = dense[lo:hi]
-        positions = every_position[lo:hi]
-        first[ranks[::-1]] = positions[::-1]  # the last write wins: each rank keeps its first position
-        firsts = first[ranks]
-        is_first[lo:hi] = firsts == positions
-        if start < 0:
-            continue
-        stamp[ranks] = (doc << 32) | (firsts - lo)
-        looked_up = stamp[left_dense[start:stop]]
-        hit[start:stop] = (looked_up >> 32) == doc
-        matched[start:stop] = (looked_up & low_mask) + lo  # meaningful where hit
+        tags = tagged[lo:hi]
+        stamp[ranks[::-1]] = tags[::-1]
+        is_first[lo:hi] = stamp[ranks] == tags
+        if start >= 0:
+            looked_up[start:stop] = stamp[left_dense[start:stop]]
+    right_of_element = right_sorted[pair_of]
+    hit = (looked_up >> 32) == right_of_element
+    matched = (looked_up & np.int64(0xFFFFFFFF)) + offsets[right_of_element]  # meaningful where hit
     set_size = np.zeros(offsets.size - 1, dtype=np.int64)
     nonempty = np.diff(offsets) > 0
     if nonempty.any():
@@ -194,6 +191,41 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
         match_left=position[hit],
         match_right=matched[hit],
     )
+
+
+def dense_ids(values: U64) -> I64:
+    """A small id for each value: equal values get equal ids, distinct values distinct ids in
+    ``0 .. distinct - 1``, exactly (ids are not in value order; :func:`dense_ranks` gives ranks).
+
+    A vectorized linear-probing hash table of at least twice as many slots as values, filled in rounds:
+    every value still unplaced probes its next slot; an empty slot is claimed (one claimant wins), a slot
+    holding the same value places it, any other slot sends it on. Equal values probe in lockstep, so they
+    always land in one slot. No sort: about two passes over the values plus one over the table.
+    """
+    size = values.size
+    if size == 0:
+        return np.zeros(0, dtype=np.int64)
+    bits = max(4, (2 * size - 1).bit_length())
+    mask = np.uint64((1 << bits) - 1)
+    table = np.zeros(1 << bits, dtype=np.uint64)
+    used = np.zeros(1 << bits, dtype=bool)
+    slot_of = np.empty(size, dtype=np.int64)
+    pending = np.arange(size, dtype=np.int64)
+    pending_values = values
+    slots = (values & mask).astype(np.int64)
+    while pending.size:
+        free = ~used[slots]
+        if free.any():
+            claimed = slots[free]
+            table[claimed] = pending_values[free]
+            used[claimed] = True
+        placed = table[slots] == pending_values
+        slot_of[pending[placed]] = slots[placed]
+        moving = ~placed
+        pending, pending_values = pending[moving], pending_values[moving]
+        slots = (slots[moving] + 1) & np.int64((1 << bits) - 1)
+    compact = np.cumsum(used, dtype=np.int64) - 1
+    return compact[slot_of]
 
 
 def dense_ranks(values: U64) -> I64:

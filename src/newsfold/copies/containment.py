@@ -224,8 +224,8 @@ def dense_ids(values: U64) -> I64:
         moving = ~placed
         pending, pending_values = pending[moving], pending_values[moving]
         slots = (slots[moving] + 1) & np.int64((1 << bits) - 1)
-    compact = np.cumsum(used, dtype=np.int64) - 1
-    return compact[slot_of]
+    compact = np.cumsum(used, dtype=np.int32)
+    return compact[slot_of].astype(np.int64) - 1
 
 
 def dense_ranks(values: U64) -> I64:

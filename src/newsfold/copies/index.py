@@ -500,7 +500,8 @@ class CopyIndex:
         # already facing the final (id_a, id_b) order; the others go through _emit with a = lo.
         first_id, more_ids = self._first_id, self._more_ids
         lo_list, hi_list = lo.tolist(), hi.tolist()
-        simple = [not more_ids.get(a) and not more_ids.get(b) for a, b in zip(lo_list, hi_list, strict=True)]
+        with_more = np.fromiter((o for o, ids in more_ids.items() if ids), dtype=np.int64)
+        simple = (~(np.isin(lo, with_more) | np.isin(hi, with_more))).tolist()
         a_is_lo = [
             first_id[a] < first_id[b] if plain else True
             for a, b, plain in zip(lo_list, hi_list, simple, strict=True)

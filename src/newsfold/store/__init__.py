@@ -93,6 +93,17 @@ class Store:
 
     # -- lifecycle ------------------------------------------------------------------------------------
 
+    def _select_in(self, sql: str, keys: Iterable[str]) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` whose ``{marks}`` placeholders (one or more) stand for ``keys``.
+
+        Keys are sent in chunks below SQLite's variable limit, so any number of keys works; each
+        ``{marks}`` gets the whole chunk.
+        """
+        placeholders = sql.count("{marks}")
+        for chunk in _chunks(list(keys)):
+            marks = ",".join("?" * len(chunk))
+            yield from self._connection.execute(sql.format(marks=marks), tuple(chunk) * placeholders)
+
     def close(self) -> None:
         self._connection.close()
 
@@ -246,13 +257,9 @@ class Store:
     def get_articles(self, article_ids: Sequence[str]) -> list[Article]:
         """The stored articles among ``article_ids``, in the order asked (unknown ids are left out)."""
         found: dict[str, Article] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ",".join("?" * len(chunk))
-            for row in self._connection.execute(
-                f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE id IN ({marks})", tuple(chunk)
-            ):
-                article = self._article_from_row(row)
-                found[article.id] = article
+        for row in self._select_in(f"SELECT {self._ARTICLE_COLUMNS} FROM articles WHERE id IN ({{marks}})", article_ids):
+            article = self._article_from_row(row)
+            found[article.id] = article
         return [found[i] for i in article_ids if i in found]
 
     def iter_articles(self, *, after_seq: int = 0, batch_size: int = 1000) -> Iterator[Article]:
@@ -272,13 +279,9 @@ class Store:
     def ids_with_content_hash(self, content_hashes: Sequence[str]) -> dict[str, list[str]]:
         """For each content hash, the stored article ids that carry it (sorted)."""
         found: dict[str, list[str]] = {}
-        for chunk in _chunks(list(content_hashes)):
-            marks = ",".join("?" * len(chunk))
-            for content_hash, article_id in self._connection.execute(
-                f"SELECT content_hash, id FROM articles WHERE content_hash IN ({marks}) ORDER BY id",
-                tuple(chunk),
-            ):
-                found.setdefault(content_hash, []).append(article_id)
+        sql = "SELECT content_hash, id FROM articles WHERE content_hash IN ({marks}) ORDER BY id"
+        for content_hash, article_id in self._select_in(sql, content_hashes):
+            found.setdefault(content_hash, []).append(article_id)
         return found
 
     def search(self, query: str, *, limit: int = 20, offset: int = 0) -> list[dict[str, Any]]:
@@ -388,14 +391,10 @@ class Store:
     def copy_pairs_of(self, article_ids: Sequence[str]) -> list[CopyPair]:
         """Every stored pair that involves one of ``article_ids``, sorted by ``(id_a, id_b)``."""
         found: dict[tuple[str, str], CopyPair] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ",".join("?" * len(chunk))
-            for row in self._connection.execute(
-                f"SELECT {self._PAIR_COLUMNS} FROM copy_pairs WHERE id_a IN ({marks}) OR id_b IN ({marks})",
-                (*chunk, *chunk),
-            ):
-                pair = self._pair_from_row(row)
-                found[(pair.id_a, pair.id_b)] = pair
+        sql = f"SELECT {self._PAIR_COLUMNS} FROM copy_pairs WHERE id_a IN ({{marks}}) OR id_b IN ({{marks}})"
+        for row in self._select_in(sql, article_ids):
+            pair = self._pair_from_row(row)
+            found[(pair.id_a, pair.id_b)] = pair
         return [found[k] for k in sorted(found)]
 
     def iter_copy_pairs(self) -> Iterator[CopyPair]:
@@ -404,25 +403,14 @@ class Store:
 
     def copy_group_ids_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         """``{article_id: group_id}`` for those of ``article_ids`` that belong to a copy group."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._connection.execute(
-                    f"SELECT article_id, group_id FROM copy_members WHERE article_id IN ({marks})", tuple(chunk)
-                ).fetchall()
-            )
-        return found
+        return dict(self._select_in("SELECT article_id, group_id FROM copy_members WHERE article_id IN ({marks})",
+                                    article_ids))
 
     def group_member_ids(self, group_ids: Sequence[str]) -> dict[str, list[str]]:
         found: dict[str, list[str]] = {}
-        for chunk in _chunks(list(group_ids)):
-            marks = ",".join("?" * len(chunk))
-            for group_id, article_id in self._connection.execute(
-                f"SELECT group_id, article_id FROM copy_members WHERE group_id IN ({marks}) ORDER BY article_id",
-                tuple(chunk),
-            ):
-                found.setdefault(group_id, []).append(article_id)
+        sql = "SELECT group_id, article_id FROM copy_members WHERE group_id IN ({marks}) ORDER BY article_id"
+        for group_id, article_id in self._select_in(sql, group_ids):
+            found.setdefault(group_id, []).append(article_id)
         return found
 
     def replace_copy_groups(self, removed_group_ids: Iterable[str], groups: Iterable[CopyGroup]) -> None:
@@ -477,15 +465,10 @@ class Store:
     def get_copy_signatures(self, article_ids: Sequence[str] | None = None) -> dict[str, bytes]:
         if article_ids is None:
             return dict(self._connection.execute("SELECT article_id, signature FROM copy_signatures"))
-        found: dict[str, bytes] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._connection.execute(
-                    f"SELECT article_id, signature FROM copy_signatures WHERE article_id IN ({marks})", tuple(chunk)
-                )
-            )
-        return found
+        return dict(
+            self._select_in("SELECT article_id, signature FROM copy_signatures WHERE article_id IN ({marks})",
+                            article_ids)
+        )
 
     # -- events and storylines -----------------------------------------------------------------------
 
@@ -513,15 +496,8 @@ class Store:
                 self._connection.execute("DELETE FROM story_members WHERE event_id = ?", (event_id,))
 
     def event_of(self, article_ids: Sequence[str]) -> dict[str, str]:
-        found: dict[str, str] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._connection.execute(
-                    f"SELECT article_id, event_id FROM event_members WHERE article_id IN ({marks})", tuple(chunk)
-                ).fetchall()
-            )
-        return found
+        return dict(self._select_in("SELECT article_id, event_id FROM event_members WHERE article_id IN ({marks})",
+                                    article_ids))
 
     def event_members(self, event_id: str) -> list[dict[str, Any]]:
         return [
@@ -569,15 +545,8 @@ class Store:
 
     def story_of_events(self, event_ids: Sequence[str]) -> dict[str, str]:
         """``{event_id: story_id}`` for those of ``event_ids`` that belong to a storyline."""
-        found: dict[str, str] = {}
-        for chunk in _chunks(list(event_ids)):
-            marks = ",".join("?" * len(chunk))
-            found.update(
-                self._connection.execute(
-                    f"SELECT event_id, story_id FROM story_members WHERE event_id IN ({marks})", tuple(chunk)
-                ).fetchall()
-            )
-        return found
+        return dict(self._select_in("SELECT event_id, story_id FROM story_members WHERE event_id IN ({marks})",
+                                    event_ids))
 
     def get_story(self, story_id: str) -> dict[str, Any] | None:
         row = self._connection.execute("SELECT id, summary FROM storylines WHERE id = ?", (story_id,)).fetchone()
@@ -615,14 +584,8 @@ class Store:
 
     def get_event_features(self, article_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
         """Article id → stored event features, for those of ``article_ids`` that have them."""
-        found: dict[str, dict[str, Any]] = {}
-        for chunk in _chunks(list(article_ids)):
-            marks = ",".join("?" * len(chunk))
-            for article_id, blob in self._connection.execute(
-                f"SELECT article_id, features FROM event_features WHERE article_id IN ({marks})", tuple(chunk)
-            ):
-                found[article_id] = json.loads(zlib.decompress(blob))
-        return found
+        sql = "SELECT article_id, features FROM event_features WHERE article_id IN ({marks})"
+        return {article_id: json.loads(zlib.decompress(blob)) for article_id, blob in self._select_in(sql, article_ids)}
 
     def events_active(self, start: dt.date | None, end: dt.date | None) -> list[str]:
         """Ids of events with a member whose event day lies in ``[start, end]`` or is unknown; with
@@ -639,14 +602,12 @@ class Store:
     def event_member_ids(self, event_ids: Sequence[str]) -> dict[str, list[str]]:
         """Event id → its member article ids in ingestion order."""
         found: dict[str, list[str]] = {}
-        for chunk in _chunks(list(event_ids)):
-            marks = ",".join("?" * len(chunk))
-            for event_id, article_id in self._connection.execute(
-                "SELECT m.event_id, m.article_id FROM event_members m JOIN articles a ON a.id = m.article_id "
-                f"WHERE m.event_id IN ({marks}) ORDER BY a.seq",
-                tuple(chunk),
-            ):
-                found.setdefault(event_id, []).append(article_id)
+        sql = (
+            "SELECT m.event_id, m.article_id FROM event_members m JOIN articles a ON a.id = m.article_id "
+            "WHERE m.event_id IN ({marks}) ORDER BY a.seq"
+        )
+        for event_id, article_id in self._select_in(sql, event_ids):
+            found.setdefault(event_id, []).append(article_id)
         return found
 
     def assigned_article_count(self) -> int:
@@ -661,12 +622,7 @@ class Store:
             return None
         if terms is None:
             return int(row[0]), dict(self._connection.execute("SELECT term, df FROM event_idf"))
-        frequencies: dict[str, int] = {}
-        for chunk in _chunks(sorted(set(terms))):
-            marks = ",".join("?" * len(chunk))
-            frequencies.update(
-                self._connection.execute(f"SELECT term, df FROM event_idf WHERE term IN ({marks})", tuple(chunk))
-            )
+        frequencies = dict(self._select_in("SELECT term, df FROM event_idf WHERE term IN ({marks})", sorted(set(terms))))
         return int(row[0]), frequencies
 
     def put_event_idf(self, documents: int, frequencies: Mapping[str, int]) -> None:

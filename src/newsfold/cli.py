@@ -125,6 +125,9 @@ def cli() -> None:
 @click.option("--master", default="local[*]", show_default=True, help="Spark engine: the Spark master URL.")
 @click.option("--event-window-days", type=click.IntRange(min=1), default=28, show_default=True,
               help="Spark engine: days per event-grouping window (windows overlap and are stitched).")
+@click.option("--shuffle-partitions", type=click.IntRange(min=1),
+              help="Spark engine: partitions per shuffle (default: twice the cores in local mode).")
+@click.option("--driver-memory", default="4g", show_default=True, help="Spark engine: Spark driver memory.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages.")
 @json_option
 def fold(
@@ -147,6 +150,8 @@ def fold(
     out_dir: Path | None,
     master: str,
     event_window_days: int,
+    shuffle_partitions: int | None,
+    driver_memory: str,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -185,6 +190,8 @@ def fold(
                 read_options=options,
                 copy_options=copy_options,
                 event_window_days=event_window_days,
+                shuffle_partitions=shuffle_partitions,
+                driver_memory=driver_memory,
                 skipped_path=skipped_path,
                 as_json=as_json,
                 quiet=quiet,

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from newsfold.errors import UsageError
-from newsfold.model import Article, RawDocument, Skipped
+from newsfold.model import Article, Skipped
 
 if TYPE_CHECKING:
     from newsfold.copies import CopyOptions
@@ -106,20 +106,14 @@ def resolve_inferred_years(store: Store) -> int:
     "as of" its own time. Returns how many articles changed date. Runs before the stages, so events and
     storylines see the resolved dates.
     """
-    from newsfold.normalize import NormalizeOptions, build_article
+    from newsfold.normalize import redate
 
     as_of = store.newest_reliable_published()
     if as_of is None:
         return 0
-    options = NormalizeOptions(as_of=as_of)
     changed = 0
     for article in store.iter_year_inferred():
-        raw = RawDocument(
-            location=article.source, text=article.text, derived_id=article.id, title=article.title
-        )
-        again = build_article(raw, options)
-        if isinstance(again, Skipped):
-            continue
+        again = redate(article, as_of)
         if (again.published, again.dateline) != (article.published, article.dateline):
             store.update_dates(article.id, again.published, again.dateline)
             changed += 1

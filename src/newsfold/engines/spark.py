@@ -66,7 +66,7 @@ from newsfold.errors import MissingDependency, UsageError
 from newsfold.events import ClusterOptions, group_events
 from newsfold.events.cluster import event_id_for
 from newsfold.model import Article, CopyPair, PublishedDate, Skipped
-from newsfold.normalize import NormalizeOptions
+from newsfold.normalize import NormalizeOptions, redate
 from newsfold.readers import ReadOptions
 
 if TYPE_CHECKING:
@@ -335,26 +335,6 @@ _READ_SCHEMA_DDL = (
     "year_inferred boolean, text_len long, source string, skip_kind string, skip_reason string, "
     "pub_day long, pub_key string, article binary"
 )
-
-
-def redate(article: Article, as_of: dt.date) -> Article:
-    """A stored article whose year was inferred, with its publication date and dateline resolved again
-    against the collection's newest reliable day ``as_of``.
-
-    Mirrors :func:`newsfold.pipeline.resolve_inferred_years` for one article: the stored text and title
-    normalized again with ``NormalizeOptions(as_of=as_of)``, and only ``published`` and ``dateline``
-    taken from the result (the article is returned unchanged when normalizing again skips it).
-    """
-    from newsfold.model import RawDocument
-    from newsfold.normalize import build_article
-
-    again = build_article(
-        RawDocument(location=article.source, text=article.text, derived_id=article.id, title=article.title),
-        NormalizeOptions(as_of=as_of),
-    )
-    if isinstance(again, Skipped):
-        return article
-    return replace(article, published=again.published, dateline=again.dateline)
 
 
 _REDATE_SCHEMA_DDL = "pos long, published string, pub_day long, pub_key string, article binary"

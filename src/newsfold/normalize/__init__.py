@@ -7,6 +7,7 @@ Public API::
     content_hash(normalized_text: str) -> str
     NormalizeOptions(as_of=None, lead_paragraphs=3, ...)
     collection_as_of(raws: Iterable[RawDocument], options: NormalizeOptions = ...) -> date | None
+    redate(article: Article, as_of: date) -> Article
 
 Text cleanup and furniture removal live in :mod:`~newsfold.normalize.text` and
 :mod:`~newsfold.normalize.furniture`, headline detection in :mod:`~newsfold.normalize.titles`, datelines
@@ -25,8 +26,8 @@ Example::
 
 from __future__ import annotations
 
-from newsfold.normalize.article import build_article, collection_as_of
+from newsfold.normalize.article import build_article, collection_as_of, redate
 from newsfold.normalize.options import NormalizeOptions
 from newsfold.normalize.text import content_hash, normalize_text
 
-__all__ = ["NormalizeOptions", "build_article", "collection_as_of", "content_hash", "normalize_text"]
+__all__ = ["NormalizeOptions", "build_article", "collection_as_of", "content_hash", "normalize_text", "redate"]

@@ -284,3 +284,18 @@ def _build_article(raw: RawDocument, options: NormalizeOptions) -> tuple[Article
         meta=raw.meta,
     )
     return article, reference.kind == "as_of" and published is not None
+
+
+def redate(article: Article, as_of: dt.date) -> Article:
+    """``article`` with its publication date and dateline resolved again against ``as_of``.
+
+    For articles whose year was inferred (:attr:`Article.year_inferred`): the stored text and title are
+    normalized again with ``NormalizeOptions(as_of=as_of)`` and only ``published`` and ``dateline`` are
+    taken from the result; the article comes back unchanged when normalizing again skips it. Used by the
+    local pipeline and the Spark engine alike, so both resolve years the same way.
+    """
+    raw = RawDocument(location=article.source, text=article.text, derived_id=article.id, title=article.title)
+    again = build_article(raw, NormalizeOptions(as_of=as_of))
+    if isinstance(again, Skipped):
+        return article
+    return replace(article, published=again.published, dateline=again.dateline)

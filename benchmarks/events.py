@@ -54,6 +54,7 @@ from train_event_scorer import (  # noqa: E402
     embed_all,
     load_ecb,
     load_semeval,
+    load_uci,
 )
 
 csv.field_size_limit(1 << 30)
@@ -285,15 +286,7 @@ def mstream_benchmark(data: Path, baseline_threshold: float) -> None:
 
 
 def uci_benchmark(data: Path, baseline_threshold: float) -> None:
-    articles, gold = [], {}
-    with (data / "uci-news-aggregator-sample" / "uci-news-aggregator.head.csv").open(encoding="utf-8") as f:
-        for row in csv.DictReader(f):
-            if not row.get("STORY") or not row.get("TIMESTAMP", "").isdigit():
-                continue
-            published = dt.datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, tz=dt.UTC)
-            articles.append(Article(id=row["ID"], content_hash=_hash(row["TITLE"]), text=row["TITLE"],
-                                    title=row["TITLE"], published=published, outlet=row["PUBLISHER"]))
-            gold[row["ID"]] = row["STORY"]
+    articles, gold = load_uci(data)
     copies = copy_groups_of(articles)
     start = time.perf_counter()
     ours = group_events(articles, copy_groups=copies)

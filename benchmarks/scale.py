@@ -138,26 +138,16 @@ def _fold_in_memory(inputs: Path, out: Path) -> dict[str, Any]:
 
 def events_tolerance(data: Path) -> list[dict[str, Any]]:
     """Windowed against local event grouping on the events benchmark corpora; prints and returns rows."""
-    import csv
-    import datetime as dt
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
     from newsfold.engines.event_windows import WindowOptions, group_events_windowed
     from newsfold.evaluate import score_clustering
     from newsfold.events import group_events
     from newsfold.model import Article
-    from train_event_scorer import ECB_TEST_TOPICS, _hash, copy_groups_of, load_ecb
+    from train_event_scorer import ECB_TEST_TOPICS, copy_groups_of, load_ecb, load_uci
 
     corpora: list[tuple[str, list[Article], dict[str, str], list[WindowOptions]]] = []
-    uci, uci_gold = [], {}
-    with (data / "uci-news-aggregator-sample" / "uci-news-aggregator.head.csv").open(encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if not row.get("STORY") or not row.get("TIMESTAMP", "").isdigit():
-                continue
-            published = dt.datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, tz=dt.UTC)
-            uci.append(Article(id=row["ID"], content_hash=_hash(row["TITLE"]), text=row["TITLE"],
-                               title=row["TITLE"], published=published, outlet=row["PUBLISHER"]))
-            uci_gold[row["ID"]] = row["STORY"]
+    uci, uci_gold = load_uci(data)
     stress = [WindowOptions(28), WindowOptions(3, 1), WindowOptions(2, 1), WindowOptions(2, 0), WindowOptions(1, 1)]
     corpora.append(("UCI headlines (dated, 3 days)", uci, uci_gold, stress))
     ecb = load_ecb(data, ECB_TEST_TOPICS)

@@ -76,6 +76,21 @@ class EcbDocument:
     event: str
 
 
+def load_uci(data: Path) -> tuple[list[Article], dict[str, str]]:
+    """The UCI headline sample as dated headline-only articles, and its gold ``{id: STORY}`` labels."""
+    articles: list[Article] = []
+    gold: dict[str, str] = {}
+    with (data / "uci-news-aggregator-sample" / "uci-news-aggregator.head.csv").open(encoding="utf-8") as handle:
+        for row in csv.DictReader(handle):
+            if not row.get("STORY") or not row.get("TIMESTAMP", "").isdigit():
+                continue
+            published = dt.datetime.fromtimestamp(int(row["TIMESTAMP"]) / 1000, tz=dt.UTC)
+            articles.append(Article(id=row["ID"], content_hash=_hash(row["TITLE"]), text=row["TITLE"],
+                                    title=row["TITLE"], published=published, outlet=row["PUBLISHER"]))
+            gold[row["ID"]] = row["STORY"]
+    return articles, gold
+
+
 def load_ecb(data: Path, topics: range) -> list[EcbDocument]:
     """ECB+ documents of ``topics`` as undated Articles (the corpus has no publication dates)."""
     out = []

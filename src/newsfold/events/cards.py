@@ -11,7 +11,12 @@
 - **unique**: per member, its sentences that no other member covers. A sentence is covered when another
   member contains at least half of its word 3-grams (a copy) or one sentence of another member contains
   at least ``coverage`` of its content terms (a paraphrase of the same fact). Approximate: a paraphrase
-  with new wording counts as new.
+  with new wording counts as new. Copies are one source here: members whose texts are copies of each
+  other (the same text, or one holding ``copy_containment`` of the other's word 3-grams: a reprint or an
+  excerpt) form a copy family, only the family's canonical member (the copies engine's rule: earliest,
+  then longest, then smallest id) is compared with the other families, and the other members of the
+  family add nothing and name it in ``copy_of``. Without families, a reprint would "cover" every sentence
+  of its original and both would seem to add nothing.
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from newsfold.copies.groups import choose_canonical, facts_of
 from newsfold.events.cluster import publication_key
 from newsfold.events.entities import extract_mentions
 from newsfold.events.features import ArticleFeatures, IdfTable, article_features
@@ -39,6 +45,7 @@ class SourceContribution:
     article_id: str
     source: str
     sentences: tuple[str, ...]
+    copy_of: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +73,8 @@ class EventCard:
             "sources": list(self.sources),
             "members": list(self.members),
             "unique": [
-                {"article_id": u.article_id, "source": u.source, "sentences": list(u.sentences)} for u in self.unique
+                {"article_id": u.article_id, "source": u.source, "sentences": list(u.sentences), "copy_of": u.copy_of}
+                for u in self.unique
             ],
         }
 
@@ -74,6 +82,52 @@ class EventCard:
 def _trigrams(text: str) -> set[tuple[str, ...]]:
     words = [w.lower() for w in _WORDS.findall(text)]
     return {tuple(words[i : i + 3]) for i in range(len(words) - 2)}
+
+
+# Above this many distinct member texts, families are formed from identical texts only: the 3-gram
+# comparison of every pair of texts would cost more than the card is worth.
+MAX_FAMILY_TEXTS = 300
+
+
+def copy_families(articles: Sequence[Article], copy_containment: float = 0.8) -> dict[str, str]:
+    """For each article id, the id of its copy family's canonical member (itself when it has no copy).
+
+    Two articles are copies when their texts are equal (same ``content_hash``) or the smaller 3-gram set
+    has at least ``copy_containment`` of its 3-grams in the other; families are the connected components
+    of that relation (at most :data:`MAX_FAMILY_TEXTS` distinct texts are compared pairwise).
+    """
+    if not 0.0 < copy_containment <= 1.0:
+        raise ValueError("copy_containment must be in (0, 1]")
+    parent = {a.id: a.id for a in articles}
+
+    def find(item: str) -> str:
+        while parent[item] != item:
+            parent[item] = parent[parent[item]]
+            item = parent[item]
+        return item
+
+    def union(a: str, b: str) -> None:
+        root_a, root_b = find(a), find(b)
+        if root_a != root_b:
+            parent[max(root_a, root_b)] = min(root_a, root_b)
+
+    first_of_hash: dict[str, str] = {}
+    for article in articles:
+        union(first_of_hash.setdefault(article.content_hash, article.id), article.id)
+    distinct = [a for a in articles if first_of_hash[a.content_hash] == a.id]
+    if len(distinct) <= MAX_FAMILY_TEXTS:
+        grams = [_trigrams(a.text) for a in distinct]
+        for i, left in enumerate(grams):
+            for j in range(i + 1, len(grams)):
+                right = grams[j]
+                smaller = min(len(left), len(right))
+                if smaller and len(left & right) >= copy_containment * smaller:
+                    union(distinct[i].id, distinct[j].id)
+    members: dict[str, list[Article]] = {}
+    for article in articles:
+        members.setdefault(find(article.id), []).append(article)
+    canonical = {root: choose_canonical(facts_of(a) for a in group).id for root, group in members.items()}
+    return {a.id: canonical[find(a.id)] for a in articles}
 
 
 def unique_sentences(
@@ -169,7 +223,8 @@ def build_card(
     days = Counter(f.when for f in features if f.when is not None)
     when = min(days, key=lambda d: (-days[d], d)) if days else None
     sources = tuple(dict.fromkeys(a.outlet or a.id for a in ordered))
-    unique = unique_sentences(ordered)
+    families = copy_families(ordered)
+    unique = unique_sentences([a for a in ordered if families[a.id] == a.id])
     return EventCard(
         event_id=event_id,
         headline=by_id[chosen.id].headline,
@@ -179,5 +234,10 @@ def build_card(
         when=when,
         sources=sources,
         members=tuple(a.id for a in ordered),
-        unique=tuple(SourceContribution(a.id, a.outlet or a.id, unique[a.id]) for a in ordered),
+        unique=tuple(
+            SourceContribution(a.id, a.outlet or a.id, unique[a.id])
+            if families[a.id] == a.id
+            else SourceContribution(a.id, a.outlet or a.id, (), copy_of=families[a.id])
+            for a in ordered
+        ),
     )

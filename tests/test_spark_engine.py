@@ -139,6 +139,26 @@ def test_other_options_still_agree(spark: Any, corpus: Path, tmp_path: Path) -> 
     assert {row[0]: (row[1], row[2]) for row in _assignments(out) if row[1] is not None} == roles
 
 
+def test_large_json_lines_files_are_read_in_ranges(spark: Any, corpus: Path, tmp_path: Path) -> None:
+    """A JSON Lines file over ``split_bytes`` is read by several tasks, with exactly the whole file's
+    records, ids, skipped lines and order (part-00004 holds a malformed line and a re-read id)."""
+    from newsfold.engines.spark import _plan_units
+
+    files = [str(corpus / "part-00000.jsonl"), str(corpus / "part-00004.jsonl")]
+    units, _ = _plan_units(files, 20_000)
+    assert len(units) > 5 and [u.number for u in units] == list(range(len(units)))
+    out = tmp_path / "out"
+    options = CopyOptions(shingle_size=4, num_hashes=64, jaccard_threshold=0.6, split_below=0.85, seed=3)
+    fold_spark(files, out, spark=spark, copy_options=options, spark_options=SparkOptions(split_bytes=20_000))
+    pairs, roles = _reference_of_files(corpus, options)
+    assert _pairs(out) == pairs
+    assert {row[0]: (row[1], row[2]) for row in _assignments(out) if row[1] is not None} == roles
+    whole = tmp_path / "whole"
+    fold_spark(files, whole, spark=spark, copy_options=options, spark_options=SparkOptions(split_bytes=None))
+    assert _assignments(out) == _assignments(whole)
+    assert pq.read_table(out / "skipped").to_pylist() == pq.read_table(whole / "skipped").to_pylist()
+
+
 def _reference_of_files(corpus: Path, options: CopyOptions) -> tuple[list[tuple[Any, ...]], dict[str, tuple[str, str]]]:
     subset = corpus.parent / (corpus.name + "-subset")
     if not subset.exists():

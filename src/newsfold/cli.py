@@ -128,6 +128,9 @@ def cli() -> None:
 @click.option("--shuffle-partitions", type=click.IntRange(min=1),
               help="Spark engine: partitions per shuffle (default: twice the cores in local mode).")
 @click.option("--driver-memory", default="4g", show_default=True, help="Spark engine: Spark driver memory.")
+@click.option("--split-mb", type=click.IntRange(min=0), default=128, show_default=True,
+              help="Spark engine: read JSON Lines files over this size in ranges of about this size, "
+                   "one task each (0: one task per file).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages.")
 @json_option
 def fold(
@@ -152,6 +155,7 @@ def fold(
     event_window_days: int,
     shuffle_partitions: int | None,
     driver_memory: str,
+    split_mb: int,
     quiet: bool,
     as_json: bool,
 ) -> None:
@@ -192,6 +196,7 @@ def fold(
                 event_window_days=event_window_days,
                 shuffle_partitions=shuffle_partitions,
                 driver_memory=driver_memory,
+                split_bytes=split_mb << 20 if split_mb else None,
                 skipped_path=skipped_path,
                 as_json=as_json,
                 quiet=quiet,

@@ -93,7 +93,9 @@ class SparkOptions:
     make a small local run ten times slower) and Spark's own setting for a cluster. ``driver_memory``: ``spark.driver.memory`` for a session created here (in local
     mode the driver is the whole cluster). ``ui``: keep the Spark UI on (its REST API is where the
     per-step shuffle figures of :attr:`SparkFoldReport.stage_metrics` come from). ``config``: any other
-    Spark settings for a session created here.
+    Spark settings for a session created here. ``split_bytes``: uncompressed JSON Lines files larger
+    than this are read by several tasks, one per range of about this size (:mod:`newsfold.readers.splits`;
+    ``None``: one task per file, as for every other format).
     """
 
     master: str = "local[*]"
@@ -101,10 +103,13 @@ class SparkOptions:
     driver_memory: str = "4g"
     ui: bool = False
     config: tuple[tuple[str, str], ...] = ()
+    split_bytes: int | None = 128 << 20
 
     def __post_init__(self) -> None:
         if self.shuffle_partitions is not None and self.shuffle_partitions < 1:
             raise UsageError(f"shuffle_partitions must be at least 1, got {self.shuffle_partitions}")
+        if self.split_bytes is not None and self.split_bytes < 1:
+            raise UsageError(f"split_bytes must be at least 1, got {self.split_bytes}")
 
 
 @dataclass(slots=True)
@@ -212,11 +217,16 @@ def make_session(options: SparkOptions | None = None, app_name: str = "newsfold"
 
 @dataclass(frozen=True, slots=True)
 class _Unit:
-    """One input file to read in one task; ``number`` orders units as the local engine reads them."""
+    """One input file, or one byte range of a large JSON Lines file (``start >= 0``; see
+    :mod:`newsfold.readers.splits`), to read in one task; ``number`` orders units as the local engine
+    reads them."""
 
     number: int
     path: str
     name: str
+    start: int = -1
+    stop: int = -1
+    first_line: int = 1
 
 
 _RECORD_FIELDS = (
@@ -271,17 +281,20 @@ def _read_units(
     import pyarrow as pa
 
     from newsfold.normalize import build_article
-    from newsfold.readers import SourceFile, read_source
+    from newsfold.readers import SourceFile, SourceSplit, read_source, read_split
 
     schema = _read_schema_arrow()
     for batch in batches:
-        numbers = batch.column("number").to_pylist()
-        paths = batch.column("path").to_pylist()
-        names = batch.column("name").to_pylist()
-        for number, path, name in zip(numbers, paths, names, strict=True):
+        columns = [batch.column(c).to_pylist() for c in ("number", "path", "name", "start", "stop", "first_line")]
+        for number, path, name, start, stop, first_line in zip(*columns, strict=True):
             rows: dict[str, list[Any]] = {key: [] for key in _RECORD_FIELDS}
             source = SourceFile(Path(path), name)
-            for seq, item in enumerate(read_source(source, read_options)):
+            items = (
+                read_split(SourceSplit(source, start, stop, first_line), read_options)
+                if start >= 0
+                else read_source(source, read_options)
+            )
+            for seq, item in enumerate(items):
                 built = item if isinstance(item, Skipped) else build_article(item, normalize_options)
                 rows["pos"].append((number << 32) | seq)
                 if isinstance(built, Skipped):
@@ -379,17 +392,25 @@ def _redate_batches(
         )
 
 
-def _plan_units(inputs: Sequence[str | Path]) -> tuple[list[_Unit], list[Skipped]]:
-    """The files to read, in the local engine's order, and what could not be listed."""
-    from newsfold.readers._sources import iter_source_files, resolve_inputs
+def _plan_units(inputs: Sequence[str | Path], split_bytes: int | None) -> tuple[list[_Unit], list[Skipped]]:
+    """The files (and ranges of JSON Lines files over ``split_bytes``) to read, in the local engine's
+    order, and what could not be listed."""
+    from newsfold.readers import iter_source_files, resolve_inputs, split_source
 
     units: list[_Unit] = []
     problems: list[Skipped] = []
     for item in iter_source_files(resolve_inputs(list(inputs))):
         if isinstance(item, Skipped):
             problems.append(item)
-        else:
+            continue
+        splits = split_source(item, split_bytes) if split_bytes is not None else None
+        if splits is None:
             units.append(_Unit(len(units) + len(problems), str(item.path), item.name))
+            continue
+        for split in splits:
+            units.append(
+                _Unit(len(units) + len(problems), str(item.path), item.name, split.start, split.stop, split.first_line)
+            )
     return units, problems
 
 
@@ -750,7 +771,7 @@ def fold_spark(
     normalize_options = normalize_options if normalize_options is not None else NormalizeOptions()
     if normalize_options.as_of is None:
         normalize_options = replace(normalize_options, as_of=normalize_options.reference_today())
-    units, listing_problems = _plan_units(inputs)
+    units, listing_problems = _plan_units(inputs, (spark_options or SparkOptions()).split_bytes)
     out = Path(out_dir)
     if spark is None:
         require_pyspark()
@@ -814,11 +835,12 @@ def _run(
         shutil.rmtree(out)
     out.mkdir(parents=True)
 
-    # 1. read: one task per input file, the local readers and normalization inside.
+    # 1. read: one task per input file or JSON Lines range, the local readers and normalization inside.
     steps.start("read")
-    unit_rows = [(u.number, u.path, u.name) for u in units]
+    unit_rows = [(u.number, u.path, u.name, u.start, u.stop, u.first_line) for u in units]
     unit_frame = spark.createDataFrame(
-        sc.parallelize(unit_rows, max(1, len(unit_rows))), "number long, path string, name string"
+        sc.parallelize(unit_rows, max(1, len(unit_rows))),
+        "number long, path string, name string, start long, stop long, first_line long",
     )
     records = unit_frame.mapInArrow(
         lambda batches: _read_units(batches, read_options, normalize_options, keep_articles), _READ_SCHEMA_DDL
@@ -1214,6 +1236,7 @@ def run_spark_fold(
     shuffle_partitions: int | None = None,
     driver_memory: str = "4g",
     event_window_days: int = 28,
+    split_bytes: int | None = 128 << 20,
     skipped_path: Path | None = None,
     as_json: bool = False,
     quiet: bool = False,
@@ -1245,7 +1268,9 @@ def run_spark_fold(
         master=master,
         copy_options=copy_options,
         read_options=read_options,
-        spark_options=SparkOptions(master=master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory),
+        spark_options=SparkOptions(
+            master=master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory, split_bytes=split_bytes
+        ),
         events=WindowOptions(span_days=event_window_days) if "events" in stages else None,
     )
     left_out = [name for name in stages if name not in ("copies", "events")]

@@ -25,16 +25,23 @@ from newsfold.model import RawDocument, Skipped
 from newsfold.readers._sources import ResolvedInput, SourceFile, iter_source_files, resolve_inputs
 from newsfold.readers.options import SKIP_KINDS, ReadOptions
 from newsfold.readers.registry import find_format, read_source, register_format, registered_suffixes
+from newsfold.readers.splits import SourceSplit, read_split, split_source
 
 __all__ = [
     "SKIP_KINDS",
     "ReadOptions",
+    "ResolvedInput",
     "SourceFile",
+    "SourceSplit",
     "find_format",
     "iter_raw",
+    "iter_source_files",
     "read_source",
+    "read_split",
     "register_format",
     "registered_suffixes",
+    "resolve_inputs",
+    "split_source",
 ]
 
 

@@ -172,18 +172,22 @@ class Line(NamedTuple):
     data: bytes | None
 
 
-def iter_lines(stream: ByteSource, limit: int) -> Iterator[Line]:
+def iter_lines(
+    stream: ByteSource, limit: int, *, first_number: int = 1, first_offset: int = 0, check_binary: bool = True
+) -> Iterator[Line]:
     """Stream the lines of ``stream``, never holding more than ``limit`` bytes of one line.
 
-    A file whose first bytes hold a NUL byte is binary: ``binary`` is raised before any line. A damaged
-    gzip stream raises ``truncated``/``corrupt`` positioned at the line it cut, after every complete line
-    before it was yielded.
+    A file whose first bytes hold a NUL byte is binary: ``binary`` is raised before any line (unless
+    ``check_binary`` is false: a stream that starts inside a file). A damaged gzip stream raises
+    ``truncated``/``corrupt`` positioned at the line it cut, after every complete line before it was
+    yielded. ``first_number`` and ``first_offset`` are the number and byte offset of the stream's first
+    line in its file (for a range of a file, :mod:`newsfold.readers.splits`).
     """
     pending: list[bytes] = []
     pending_size = 0
-    number = 1
-    offset = 0
-    first = True
+    number = first_number
+    offset = first_offset
+    first = check_binary
     try:
         for chunk in read_chunks(stream):
             if first:

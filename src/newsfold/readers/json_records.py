@@ -43,15 +43,25 @@ def read_json_lines(source: SourceFile, options: ReadOptions) -> Iterator[RawDoc
     reading goes on. Blank lines are not records and are passed over.
     """
     with open_bytes(source.path) as stream:
-        yield from _json_lines(stream, source, options)
+        yield from json_lines_from(stream, source, options)
 
 
-def _json_lines(
-    stream: ByteSource, source: SourceFile, options: ReadOptions
+def json_lines_from(
+    stream: ByteSource,
+    source: SourceFile,
+    options: ReadOptions,
+    *,
+    first_number: int = 1,
+    first_offset: int = 0,
+    check_binary: bool = True,
 ) -> Iterator[RawDocument | Skipped]:
+    """The records of JSON Lines ``stream`` (all of ``source``, or a range of it starting at line
+    ``first_number``, byte ``first_offset``: see :func:`~newsfold.readers._stream.iter_lines`)."""
     limit = options.max_document_bytes
     mapper = FieldMapper(options)
-    for line in iter_lines(stream, limit):
+    for line in iter_lines(
+        stream, limit, first_number=first_number, first_offset=first_offset, check_binary=check_binary
+    ):
         position = f"line {line.number}"
         if line.data is None:
             yield skipped(
@@ -164,7 +174,7 @@ def _json_object_or_lines(
                 raise ReadProblem(
                     "too_large", f"JSON object of more than {limit:,} bytes, over max_document_bytes"
                 )
-            yield from _json_lines(_Rewound(data, stream), source, options)
+            yield from json_lines_from(_Rewound(data, stream), source, options)
             return
         parts.append(chunk)
     data = b"".join(parts)
@@ -173,7 +183,7 @@ def _json_object_or_lines(
         value = json.loads(text)
     except json.JSONDecodeError as error:
         if error.msg == "Extra data":
-            yield from _json_lines(_Rewound(data, _Empty()), source, options)
+            yield from json_lines_from(_Rewound(data, _Empty()), source, options)
             return
         raise ReadProblem(
             "malformed_json", f"malformed JSON: {error.msg} (line {error.lineno} column {error.colno})"

@@ -1,0 +1,135 @@
+"""Splitting one large JSON Lines file into byte ranges that separate tasks read in parallel.
+
+A distributed engine reads one task per file; a single file of millions of articles would then be read
+by one task. :func:`split_source` cuts an uncompressed JSON Lines file (``.jsonl``, ``.ndjson``) into
+ranges that start at a line start, and :func:`read_split` reads one range with the numbering, ids,
+positions and ``Skipped`` records that reading the whole file gives: concatenating ``read_split`` over
+the splits, in order, yields exactly what :func:`~newsfold.readers.read_source` yields for the file.
+
+Gzipped files (no random access), files whose first bytes are binary (the whole file is one
+``Skipped``) and other formats (CSV fields and JSON arrays may hold line breaks) are not split.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import IO
+
+from newsfold.model import RawDocument, Skipped
+from newsfold.readers._records import skipped
+from newsfold.readers._sources import SourceFile
+from newsfold.readers._stream import CHUNK_SIZE, GZIP_MAGIC, SNIFF_SIZE, ReadProblem
+from newsfold.readers.json_records import json_lines_from
+from newsfold.readers.options import ReadOptions
+
+logger = logging.getLogger(__name__)
+
+SPLITTABLE_SUFFIXES = (".jsonl", ".ndjson")
+
+
+@dataclass(frozen=True, slots=True)
+class SourceSplit:
+    """Bytes ``[start, stop)`` of ``source``: whole lines, the first of them line ``first_line`` (1-based)."""
+
+    source: SourceFile
+    start: int
+    stop: int
+    first_line: int
+
+
+def split_source(source: SourceFile, target_bytes: int) -> list[SourceSplit] | None:
+    """Ranges of about ``target_bytes`` covering ``source`` (each ends just after a line break, or at the
+    end of the file), or ``None`` when the file is not split: not an uncompressed JSON Lines file, binary,
+    unreadable, or not larger than ``target_bytes``. Reads the file once, counting line breaks.
+    """
+    if target_bytes < 1:
+        raise ValueError(f"target_bytes must be at least 1, got {target_bytes}")
+    if not source.path.name.lower().endswith(SPLITTABLE_SUFFIXES):
+        return None
+    try:
+        size = source.path.stat().st_size
+        if size <= target_bytes:
+            return None
+        with open(source.path, "rb") as raw:
+            head = raw.read(CHUNK_SIZE)
+            if head[:2] == GZIP_MAGIC or b"\0" in head[:SNIFF_SIZE]:
+                return None
+            raw.seek(0)
+            return _cut(raw, source, size, target_bytes)
+    except OSError as error:
+        logger.debug("not splitting %s: %s", source.location, error)
+        return None
+
+
+def _cut(raw: IO[bytes], source: SourceFile, size: int, target_bytes: int) -> list[SourceSplit]:
+    splits: list[SourceSplit] = []
+    start, first_line = 0, 1
+    breaks_before = 0  # line breaks before the current chunk
+    base = 0
+    next_cut = target_bytes
+    while True:
+        chunk = raw.read(CHUNK_SIZE)
+        if not chunk:
+            break
+        end = base + len(chunk)
+        while next_cut < end:
+            found = chunk.find(b"\n", max(0, next_cut - base))
+            if found < 0:
+                next_cut = end  # the cut moves to the first line break of a later chunk
+                break
+            stop = base + found + 1
+            line = breaks_before + chunk.count(b"\n", 0, found + 1) + 1
+            splits.append(SourceSplit(source, start, stop, first_line))
+            start, first_line = stop, line
+            next_cut = stop + target_bytes
+        breaks_before += chunk.count(b"\n")
+        base = end
+    if start < size or not splits:
+        splits.append(SourceSplit(source, start, size, first_line))
+    return splits
+
+
+class _Window:
+    """At most ``length`` bytes of ``raw`` from its current position."""
+
+    def __init__(self, raw: IO[bytes], length: int) -> None:
+        self._raw = raw
+        self._left = length
+
+    def read(self, size: int = -1, /) -> bytes:
+        if self._left <= 0:
+            return b""
+        wanted = self._left if size < 0 else min(size, self._left)
+        data = self._raw.read(wanted)
+        self._left -= len(data)
+        return data
+
+
+def read_split(split: SourceSplit, options: ReadOptions) -> Iterator[RawDocument | Skipped]:
+    """The documents and ``Skipped`` of one range, as reading the whole file gives them for these lines.
+
+    Never raises for bad input: a file that cannot be read becomes one ``Skipped`` (kind ``unreadable``).
+    """
+    source = split.source
+    try:
+        with open(source.path, "rb") as raw:
+            raw.seek(split.start)
+            yield from json_lines_from(
+                _Window(raw, split.stop - split.start),
+                source,
+                options,
+                first_number=split.first_line,
+                first_offset=split.start,
+                check_binary=split.start == 0,
+            )
+    except ReadProblem as problem:
+        yield skipped(source, problem.position, problem.kind, problem.reason)
+    except OSError as error:
+        yield skipped(source, None, "unreadable", f"cannot read file ({error.strerror or repr(error)})")
+    except Exception as error:  # as read_source: one bad range must not end a run; the traceback is logged
+        logger.exception("reading %s bytes %d-%d failed", source.location, split.start, split.stop)
+        yield skipped(
+            source, None, "error", f"unexpected error while reading ({type(error).__name__}: {error})"
+        )

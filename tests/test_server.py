@@ -561,7 +561,7 @@ def test_timeline_degrades_without_events(tmp_path: Path) -> None:
         home = plain.get("/")
         assert home.status_code == 200
         assert "No dated events yet" in home.text and "Lonely" in home.text
-        assert plain.get("/events").json() == {"items": [], "total": 0, "limit": 50, "offset": 0}
+        assert plain.get("/events").json() == {"items": [], "total": 0, "limit": 50, "offset": 0, "next": None}
         assert "appear once the events stage" in plain.get("/ui/events").text
         assert "read-only" in plain.get("/ui/ingest").text
 

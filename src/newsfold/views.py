@@ -7,13 +7,42 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from newsfold.model import Article
 from newsfold.store import Store
+from newsfold.store.cards import card_summary
+
+__all__ = [
+    "article_view",
+    "assignments_of",
+    "card_summary",
+    "copy_pair_view",
+    "describe",
+    "event_card_view",
+    "filter_events",
+    "story_view",
+]
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
 
 
+def _one_snapshot(view: Callable[Concatenate[Store, _P], _R]) -> Callable[Concatenate[Store, _P], _R]:
+    """Run a view's queries in one read snapshot of the store (see :meth:`Store.snapshot`), so a fold
+    committing meanwhile never shows half in the view; a caller's own snapshot is joined."""
+
+    @wraps(view)
+    def in_snapshot(store: Store, /, *args: _P.args, **kwargs: _P.kwargs) -> _R:
+        with store.snapshot():
+            return view(store, *args, **kwargs)
+
+    return in_snapshot
+
+
+@_one_snapshot
 def article_view(store: Store, article: Article, *, include_text: bool = True) -> dict[str, Any]:
     """An article with its copy group (and the pairs that put it there), its event and its storyline."""
     view: dict[str, Any] = {
@@ -71,6 +100,7 @@ def article_view(store: Store, article: Article, *, include_text: bool = True) -
     return view
 
 
+@_one_snapshot
 def describe(store: Store, item_id: str) -> dict[str, Any] | None:
     """Whatever ``item_id`` names (article, copy group, event or storyline), as a view; ``None`` if nothing."""
     article = store.get_article(item_id)
@@ -113,6 +143,7 @@ def describe(store: Store, item_id: str) -> dict[str, Any] | None:
 # where a stage has not run. The fields read are listed in ``docs/ui.md``.
 
 
+@_one_snapshot
 def assignments_of(store: Store, article_ids: Sequence[str]) -> dict[str, dict[str, str | None]]:
     """``{article_id: {"copy_group", "copy_role", "event", "story"}}`` for ``article_ids``.
 
@@ -140,76 +171,6 @@ def assignments_of(store: Store, article_ids: Sequence[str]) -> dict[str, dict[s
     }
 
 
-def _names(value: Any) -> list[str]:
-    """Entity names from a card field: a string, a list of strings, or dicts with a name."""
-    if value is None:
-        return []
-    if isinstance(value, str):
-        return [value] if value.strip() else []
-    if isinstance(value, Mapping):
-        for key in ("name", "label", "text", "key", "place"):
-            if isinstance(value.get(key), str):
-                return [value[key]]
-        return []
-    if isinstance(value, list | tuple):
-        return [name for item in value for name in _names(item)]
-    return [str(value)]
-
-
-def _iso_day(value: Any) -> str | None:
-    """The ``YYYY-MM-DD`` day of a date, datetime or ISO string; ``None`` if it is none of these."""
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat()
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, str) and len(value) >= 10:
-        try:
-            return dt.date.fromisoformat(value[:10]).isoformat()
-        except ValueError:
-            return None
-    return None
-
-
-def card_summary(card: Mapping[str, Any]) -> dict[str, Any]:
-    """The fields every interface shows of an event card (or a storyline summary).
-
-    ``headline`` (``headline`` or ``title``), ``start``/``end`` (ISO days, from ``when`` as a day or a
-    ``{"start", "end"}``/``{"date"}`` mapping, else ``start``/``end``/``date``), ``who`` (people and
-    organizations), ``where`` (places) and ``entities`` (all names, for filtering).
-    """
-    headline = card.get("headline") or card.get("title")
-    when = card.get("when")
-    start = end = None
-    if isinstance(when, Mapping):
-        start = _iso_day(when.get("start") or when.get("date"))
-        end = _iso_day(when.get("end"))
-    elif when is not None:
-        start = _iso_day(when)
-    start = start or _iso_day(card.get("start") or card.get("date"))
-    end = end or _iso_day(card.get("end")) or start
-    who = _names(card.get("who")) + [n for k in ("people", "orgs", "organizations") for n in _names(card.get(k))]
-    where = _names(card.get("where")) + _names(card.get("places"))
-    entities = list(dict.fromkeys([*who, *where, *_names(card.get("entities"))]))
-    return {
-        "headline": str(headline) if headline is not None else None,
-        "start": start,
-        "end": end,
-        "who": list(dict.fromkeys(who)),
-        "where": list(dict.fromkeys(where)),
-        "entities": entities,
-    }
-
-
-def _all_events(store: Store, page: int = 5000) -> Iterator[dict[str, Any]]:
-    offset = 0
-    while True:
-        rows = store.list_events(limit=page, offset=offset)
-        yield from rows
-        if len(rows) < page:
-            return
-        offset += page
-
-
 def filter_events(
     store: Store,
     *,
@@ -219,44 +180,24 @@ def filter_events(
     query: str | None = None,
     limit: int = 50,
     offset: int = 0,
+    after: str | None = None,
     search_limit: int = 2000,
 ) -> dict[str, Any]:
     """Events matching every filter given, ordered by start day (undated last), then id; paged.
 
-    An event matches the date range when its ``[start, end]`` overlaps ``[date_from, date_to]`` (undated
-    events match no date filter); ``entity`` matches a card name case-insensitively as a substring;
-    ``query`` is a full-text query that matches an event when one of its first ``search_limit`` hits is
-    a member article, or when the headline contains it. Returns ``{"items", "total", "limit", "offset"}``;
-    each item is ``{"id", "size", **card_summary(card)}``.
-
-    Filtering reads every event (the store has no filtered listing yet): linear in the number of events.
+    The filters and paging are those of :meth:`Store.find_events` (which answers from the store's
+    event index, in one snapshot). Returns ``{"items", "total", "limit", "offset", "next"}``; each item
+    is ``{"id", "size", **card_summary(card)}``; ``next`` is the cursor for ``after`` that gives the
+    following page (``None`` on the last one).
     """
-    matched_events: set[str] | None = None
-    needle = query.strip().lower() if query else ""
-    if needle:
-        hits = [hit["id"] for hit in store.search(query or "", limit=search_limit)]
-        matched_events = set(store.event_of(hits).values())
-    entity_needle = entity.strip().lower() if entity else ""
-    items: list[dict[str, Any]] = []
-    for row in _all_events(store):
-        summary = card_summary(row["card"])
-        if date_from is not None or date_to is not None:
-            if summary["start"] is None:
-                continue
-            if date_from is not None and (summary["end"] or summary["start"]) < date_from.isoformat():
-                continue
-            if date_to is not None and summary["start"] > date_to.isoformat():
-                continue
-        if entity_needle and not any(entity_needle in name.lower() for name in summary["entities"]):
-            continue
-        if needle and row["id"] not in (matched_events or set()):
-            if needle not in (summary["headline"] or "").lower():
-                continue
-        items.append({"id": row["id"], "size": row["size"], **summary})
-    items.sort(key=lambda item: (item["start"] is None, item["start"] or "", item["id"]))
-    return {"items": items[offset : offset + limit], "total": len(items), "limit": limit, "offset": offset}
+    page = store.find_events(
+        date_from=date_from, date_to=date_to, entity=entity, query=query, limit=limit, offset=offset,
+        after=after, search_limit=search_limit,
+    )
+    return {"items": page.items, "total": page.total, "limit": limit, "offset": offset, "next": page.next}
 
 
+@_one_snapshot
 def event_card_view(store: Store, event_id: str) -> dict[str, Any] | None:
     """An event card for display: its summary, its storyline, and its sources with copies collapsed.
 
@@ -372,6 +313,7 @@ def _sentences(text: str) -> list[str]:
     return list(dict.fromkeys(" ".join(p.split()) for p in pieces if len(p.split()) >= 5))
 
 
+@_one_snapshot
 def story_view(store: Store, story_id: str) -> dict[str, Any] | None:
     """A storyline with its events in time order (``{"id", "size", start, end, headline, ...}`` each).
 
@@ -401,6 +343,7 @@ def story_view(store: Store, story_id: str) -> dict[str, Any] | None:
     return {"kind": "story", "id": story_id, **summary, "summary": story["summary"], "events": events}
 
 
+@_one_snapshot
 def copy_pair_view(store: Store, id_a: str, id_b: str) -> dict[str, Any] | None:
     """Two articles stored as copies, with the pair's evidence and the shared passages of each text.
 

@@ -17,8 +17,8 @@ Contracts:
   autoescaping; pages are sent with a Content-Security-Policy that allows no inline script.
 - **Concurrency.** Requests run in a thread pool. All writes (storing a batch and running the stages over
   it) hold one lock, so batches are folded one after another and each is stored in the store's
-  transactions; reads use their own connections (WAL), so they never wait for a fold and never see a
-  transaction half-written.
+  transactions; reads use their own connections (WAL), so they never wait for a fold, and each request
+  reads one snapshot: a page built from several queries never mixes the states before and after a commit.
 """
 
 from __future__ import annotations
@@ -48,6 +48,7 @@ from starlette.exceptions import HTTPException
 from starlette.middleware.trustedhost import TrustedHostMiddleware
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from newsfold.errors import UsageError
 from newsfold.model import Article, RawDocument, Skipped
 from newsfold.pipeline import STAGE_ORDER, fold_records, make_stages
 from newsfold.server.ingest import BodyError, parse_body, record_to_document
@@ -119,9 +120,10 @@ class StorePool:
 
     @contextmanager
     def reader(self) -> Iterator[Store]:
-        """A store to read from, for the duration of the block."""
+        """A store to read from for the duration of the block, all of it one snapshot
+        (:meth:`Store.snapshot`): a page built from several queries never mixes a fold's commits."""
         if self.path == ":memory:":
-            with self.write_lock:
+            with self.write_lock, self.writer.snapshot():
                 yield self.writer
             return
         try:
@@ -131,7 +133,8 @@ class StorePool:
             with self._opened_lock:
                 self._opened.append(store)
         try:
-            yield store
+            with store.snapshot():
+                yield store
         finally:
             self._idle.put(store)
 
@@ -492,11 +495,14 @@ def create_app(
         q: Annotated[str | None, Query(description="full-text query over the member articles")] = None,
         limit: Limit = 50,
         offset: Offset = 0,
+        after: Annotated[str | None, Query(max_length=2000, description="the 'next' cursor of the page before")] = None,
     ) -> dict[str, Any]:
         with state.pool.reader() as store:
-            return filter_events(
-                store, date_from=date_from, date_to=date_to, entity=entity, query=q, limit=limit, offset=offset
-            )
+            try:
+                return filter_events(store, date_from=date_from, date_to=date_to, entity=entity, query=q,
+                                     limit=limit, offset=offset, after=after)
+            except UsageError as error:
+                raise HTTPException(422, str(error)) from error
 
     @app.get("/events/{event_id:path}", tags=["events"], summary="The event card")
     def get_event(event_id: str) -> dict[str, Any]:

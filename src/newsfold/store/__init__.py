@@ -31,9 +31,11 @@ from typing import Any
 
 from newsfold.errors import StoreError
 from newsfold.model import Article, CopyGroup, CopyPair, Dateline, Passage, Skipped
+from newsfold.store import event_index
+from newsfold.store.event_index import EventPage
 from newsfold.store.schema import SCHEMA_VERSION, migrate
 
-__all__ = ["Store", "AddResult", "SCHEMA_VERSION"]
+__all__ = ["Store", "AddResult", "EventPage", "SCHEMA_VERSION"]
 
 _SQLITE_VARIABLE_CHUNK = 500
 
@@ -90,6 +92,7 @@ class Store:
             raise StoreError(f"{self.path}: cannot open newsfold store: {error}") from error
         self._lock = threading.RLock()
         self._depth = 0
+        self._reading = False
 
     # -- lifecycle ------------------------------------------------------------------------------------
 
@@ -115,8 +118,13 @@ class Store:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Run the block as one write transaction; nested blocks join the outer one."""
+        """Run the block as one write transaction; nested blocks join the outer one.
+
+        Raises :class:`StoreError` inside a :meth:`snapshot`, which is read-only.
+        """
         with self._lock:
+            if self._reading:
+                raise StoreError("a write inside a read snapshot: open the transaction outside the snapshot")
             if self._depth:
                 self._depth += 1
                 try:
@@ -135,6 +143,34 @@ class Store:
                 self._connection.execute("COMMIT")
             finally:
                 self._depth = 0
+
+    @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Run the block's reads on one snapshot of the store (one read transaction).
+
+        Every query in the block sees the same committed state, however many transactions other
+        connections commit meanwhile (WAL mode lets them write while the snapshot is held): a view built
+        from several queries never mixes states. Nested blocks, and blocks inside a
+        :meth:`transaction`, join the outer one. Writes are refused inside a snapshot. Hold it for one
+        view or one request, not longer: a snapshot keeps the WAL from being checkpointed past it.
+        """
+        with self._lock:
+            if self._depth:
+                self._depth += 1
+                try:
+                    yield
+                finally:
+                    self._depth -= 1
+                return
+            self._connection.execute("BEGIN DEFERRED")
+            self._depth = 1
+            self._reading = True
+            try:
+                yield
+            finally:
+                self._depth = 0
+                self._reading = False
+                self._connection.execute("COMMIT")
 
     def integrity_check(self) -> str:
         """``PRAGMA integrity_check``'s answer: ``"ok"`` for a sound database."""
@@ -473,27 +509,37 @@ class Store:
     # -- events and storylines -----------------------------------------------------------------------
 
     def put_event_members(self, rows: Iterable[tuple[str, str, float | None, Mapping[str, Any]]]) -> None:
-        """Insert or replace ``(article_id, event_id, score, evidence)`` memberships."""
+        """Insert or replace ``(article_id, event_id, score, evidence)`` memberships.
+
+        A replaced membership moves the article out of its former event; the member counts of both
+        events in the event index are updated in the same transaction.
+        """
+        records = [(a, e, s, json.dumps(dict(ev), default=str, sort_keys=True)) for a, e, s, ev in rows]
         with self.transaction():
+            former = set(self.event_of([r[0] for r in records]).values())
             self._connection.executemany(
                 "INSERT OR REPLACE INTO event_members (article_id, event_id, score, evidence) VALUES (?, ?, ?, ?)",
-                [(a, e, s, json.dumps(dict(ev), default=str, sort_keys=True)) for a, e, s, ev in rows],
+                records,
             )
+            event_index.recount_sizes(self._connection, former | {r[1] for r in records})
 
     def put_events(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
-        """Insert or replace events with their card (a JSON-able mapping)."""
+        """Insert or replace events with their card (a JSON-able mapping); their rows of the event index
+        are written in the same transaction."""
+        encoded = [(e, json.dumps(dict(card), default=str, sort_keys=True)) for e, card in rows]
         with self.transaction():
-            self._connection.executemany(
-                "INSERT OR REPLACE INTO events (id, card) VALUES (?, ?)",
-                [(e, json.dumps(dict(card), default=str, sort_keys=True)) for e, card in rows],
-            )
+            self._connection.executemany("INSERT OR REPLACE INTO events (id, card) VALUES (?, ?)", encoded)
+            # Index the card as stored (read back from its JSON), so the index reads what the views read.
+            event_index.index_events(self._connection, ((e, json.loads(text)) for e, text in encoded))
 
     def delete_events(self, event_ids: Iterable[str]) -> None:
+        """Delete events, their memberships, their storyline links and their rows of the event index."""
         with self.transaction():
             for event_id in event_ids:
                 self._connection.execute("DELETE FROM events WHERE id = ?", (event_id,))
                 self._connection.execute("DELETE FROM event_members WHERE event_id = ?", (event_id,))
                 self._connection.execute("DELETE FROM story_members WHERE event_id = ?", (event_id,))
+                event_index.unindex_events(self._connection, [event_id])
 
     def event_of(self, article_ids: Sequence[str]) -> dict[str, str]:
         return dict(self._select_in("SELECT article_id, event_id FROM event_members WHERE article_id IN ({marks})",
@@ -509,18 +555,52 @@ class Store:
         ]
 
     def get_event(self, event_id: str) -> dict[str, Any] | None:
-        row = self._connection.execute("SELECT id, card FROM events WHERE id = ?", (event_id,)).fetchone()
-        if row is None:
-            return None
-        return {"id": row[0], "card": json.loads(row[1]), "members": self.event_members(event_id)}
+        with self.snapshot():
+            row = self._connection.execute("SELECT id, card FROM events WHERE id = ?", (event_id,)).fetchone()
+            if row is None:
+                return None
+            return {"id": row[0], "card": json.loads(row[1]), "members": self.event_members(event_id)}
 
     def list_events(self, *, limit: int = 50, offset: int = 0) -> list[dict[str, Any]]:
-        rows = self._connection.execute(
-            "SELECT e.id, e.card, count(m.article_id) FROM events e LEFT JOIN event_members m "
-            "ON m.event_id = e.id GROUP BY e.id ORDER BY e.id LIMIT ? OFFSET ?",
-            (limit, offset),
-        ).fetchall()
+        """Events in id order, one page: ``{"id", "card", "size"}`` each, read from the event index (a
+        walk of ``offset + limit`` index entries, no count over the memberships)."""
+        rows = event_index.list_by_id(self._connection, limit=limit, offset=offset)
         return [{"id": r[0], "card": json.loads(r[1]), "size": r[2]} for r in rows]
+
+    def find_events(
+        self,
+        *,
+        date_from: dt.date | None = None,
+        date_to: dt.date | None = None,
+        entity: str | None = None,
+        query: str | None = None,
+        limit: int = 50,
+        offset: int = 0,
+        after: str | None = None,
+        search_limit: int = 2000,
+    ) -> EventPage:
+        """Events matching every filter given, ordered by start day (undated last), then id; one page.
+
+        - ``date_from``/``date_to``: the event's ``[start, end]`` days overlap the range; undated events
+          match no date filter.
+        - ``entity``: a name on the card (who, where, entities) contains it, case-insensitively.
+        - ``query`` (FTS5 syntax; what FTS5 cannot parse is searched as a phrase of its words): the
+          event's headline, people or places match it, or one of its member articles is among the
+          ``search_limit`` most recently stored articles that match it.
+        - paging: ``after`` (the ``next`` cursor of the page before) starts after that page's last event;
+          then ``offset`` events are skipped and at most ``limit`` returned. A cursor stays valid while
+          events are written: the next page starts after the same sort key, with nothing skipped or
+          repeated among events that did not change.
+
+        Reads one snapshot. Cost: index lookups for the matching events (a sort of them when an entity
+        or text filter selects them), never a read of the cards; ``total`` is a count over the same
+        index. Raises :class:`~newsfold.errors.UsageError` for a cursor this listing did not make.
+        """
+        with self.snapshot():
+            return event_index.find_events(
+                self._connection, date_from=date_from, date_to=date_to, entity=entity, query=query, limit=limit,
+                offset=offset, after=after, search_limit=search_limit,
+            )
 
     def put_stories(self, rows: Iterable[tuple[str, Mapping[str, Any]]]) -> None:
         with self.transaction():

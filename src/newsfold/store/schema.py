@@ -8,6 +8,9 @@ never edited once released: changes are new entries at the end of :data:`MIGRATI
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
+
+from newsfold.store import event_index
 
 _V1 = """
 CREATE TABLE articles (
@@ -137,7 +140,23 @@ CREATE TABLE event_idf_documents (
 );
 """
 
-MIGRATIONS: tuple[str, ...] = (_V1, _V2, _V3)
+
+
+def _v4(connection: sqlite3.Connection) -> None:
+    """Version 4: the event index that the filtered, paged event listing reads (see
+    :mod:`newsfold.store.event_index`), backfilled from the stored cards and memberships."""
+    # This calls the index's current code: a later change to the index's tables must freeze a copy of
+    # what v4 wrote here, as a migration is never edited once released.
+    for statement in _split_statements(event_index.SCHEMA):
+        connection.execute(statement)
+    event_index.backfill(connection)
+
+
+Migration = str | Callable[[sqlite3.Connection], None]
+"""A migration: an SQL script, or a function that runs SQL (and computes what SQL alone cannot) on a
+connection whose transaction is open."""
+
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _v4)
 """Migration ``i`` takes the store from version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)
@@ -158,9 +177,13 @@ def migrate(connection: sqlite3.Connection) -> int:
     for version in range(start, SCHEMA_VERSION):
         connection.execute("BEGIN IMMEDIATE")
         try:
-            # executescript would commit implicitly; run statements one by one inside our transaction.
-            for statement in _split_statements(MIGRATIONS[version]):
-                connection.execute(statement)
+            migration = MIGRATIONS[version]
+            if callable(migration):
+                migration(connection)
+            else:
+                # executescript would commit implicitly; run statements one by one inside our transaction.
+                for statement in _split_statements(migration):
+                    connection.execute(statement)
             connection.execute(f"PRAGMA user_version = {version + 1}")
             connection.execute("COMMIT")
         except BaseException:

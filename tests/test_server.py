@@ -481,6 +481,21 @@ def test_events_filters_and_paging(client: TestClient) -> None:
     assert client.get("/events", params={"limit": 0}).status_code == 422
 
 
+def test_events_cursor_pages_through_everything_once(client: TestClient) -> None:
+    everything = [e["id"] for e in client.get("/events").json()["items"]]
+    seen: list[str] = []
+    params: dict[str, str | int] = {"limit": 2}
+    while True:
+        page = client.get("/events", params=params).json()
+        seen.extend(e["id"] for e in page["items"])
+        if page["next"] is None:
+            break
+        params = {"limit": 2, "after": page["next"]}
+    assert seen == everything
+    bad = client.get("/events", params={"after": "bogus"})
+    assert bad.status_code == 422 and "cursor" in bad.json()["reason"]
+
+
 def test_event_card_collapses_copies_behind_canonical(client: TestClient) -> None:
     card = client.get("/events/ev-bridge-opens").json()
     assert card["headline"].startswith("Harbour Bridge reopens")

@@ -306,27 +306,53 @@ def test_a_v3_store_is_migrated_and_lists_its_events(tmp_path: Path) -> None:
 # -- the index after incremental folds -----------------------------------------------------------------------
 
 
-def test_index_matches_the_cards_after_two_incremental_folds(tmp_path: Path) -> None:
-    from test_events_incremental import generated_articles
+def _two_batches(events: int = 20, seed: int = 4) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """JSON records in two batches: the first reports each event in two halves (other words, another
+    person, another place) that open two events; the second bridges them, so its fold merges the halves
+    (memberships move, the merged event is deleted)."""
+    rng = random.Random(seed)
+    syllables = ("ka", "lo", "mi", "ren", "tas", "vo", "dun", "pe", "sil", "gar", "nu", "zet", "bra", "hol")
+    filler = "the officials said on that day and later in a statement that they would continue to work".split()
 
-    articles = generated_articles(events=40, seed=5)
-    rows = [{"id": a.id, "title": a.title, "text": a.text, "published": a.published.isoformat()}  # type: ignore[union-attr]
-            for a in articles]
-    # Out of publication order across the batches, so the second fold joins and merges stored events.
-    halves = (rows[::2], rows[1::2])
+    def word() -> str:
+        return "".join(rng.choice(syllables) for _ in range(3))
+
+    first: list[dict[str, Any]] = []
+    second: list[dict[str, Any]] = []
+    for event in range(events):
+        words = [word() for _ in range(10)]
+        person, other = (f"{word().capitalize()} {word().capitalize()}" for _ in range(2))
+        place = word().capitalize()
+        day = dt.date(2021, 3, 1) + dt.timedelta(days=4 * event)
+        reports = [
+            (words[:5], person, place, first), (words[5:], other, word().capitalize(), first),
+            (words[:5], person, place, first), (words[5:], other, word().capitalize(), first),
+            (words, f"{person} and {other}", place, second), (words[5:] + words[:5], f"{other} and {person}", place, second),
+            (words[2:8], f"{person} and {other}", place, second),
+        ]
+        for number, (chosen, who, where, batch) in enumerate(reports):
+            text = (f"{who} spoke in {where} about the {chosen[0]} {chosen[1]} on Monday. "
+                    + " ".join(rng.sample(filler, 8) + chosen) + f". The {chosen[2]} and {chosen[3]} were discussed in {where}.")
+            batch.append({"id": f"e{event}-{number}", "title": f"{who}: {chosen[0]} {chosen[1]}", "text": text,
+                          "published": day.isoformat()})
+    return first, second
+
+
+def test_index_matches_the_cards_after_two_incremental_folds(tmp_path: Path) -> None:
     path = tmp_path / "folded.db"
     reports = []
-    for n, half in enumerate(halves):
-        batch = tmp_path / f"batch{n}.jsonl"
-        batch.write_text("".join(json.dumps(r) + "\n" for r in half), encoding="utf-8")
-        reports.append(newsfold.fold([batch], db=path))
-    events_stage = next(s for s in reports[1].stages if s.stage == "events")
-    assert events_stage.counts["events_changed"] > 0
-    with Store(path) as store:
-        listing = store.find_events(limit=10_000)
-        assert listing.items == brute_force(path)
-        assert sum(e["size"] for e in listing.items) == len(articles)
-        for event in listing.items[:10]:
-            for name in event["entities"][:2]:
+    for n, batch in enumerate(_two_batches()):
+        source = tmp_path / f"batch{n}.jsonl"
+        source.write_text("".join(json.dumps(r) + "\n" for r in batch), encoding="utf-8")
+        reports.append(newsfold.fold([source], db=path))
+        with Store(path) as store:
+            listing = store.find_events(limit=10_000)
+            assert listing.items == brute_force(path), f"index differs from the cards after fold {n + 1}"
+            assert sum(e["size"] for e in listing.items) == store.assigned_article_count()
+            for name in sorted({name for e in listing.items for name in e["entities"]})[:15]:
                 expected = [e["id"] for e in brute_force(path, entity=name)]
                 assert [e["id"] for e in store.find_events(entity=name, limit=10_000).items] == expected
+            for word in ("spoke", "discussed"):
+                assert store.find_events(query=word, limit=10_000).items == brute_force(path, query=word)
+    second = next(s for s in reports[1].stages if s.stage == "events")
+    assert second.counts["merges"] > 0, "the second fold was meant to merge stored events (moved memberships)"

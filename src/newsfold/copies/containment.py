@@ -23,6 +23,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from newsfold.copies import kernels
 from newsfold.copies.shingles import ShingleBatch, mix64, seed_constant
 
 U32 = npt.NDArray[np.uint32]
@@ -107,13 +108,15 @@ def exact_similarity(set_a: U64, set_b: U64) -> tuple[int, float, float, float]:
 class PairComparison:
     """Exact comparison of many pairs of texts at once (see :func:`compare_pairs`).
 
-    ``shared[i]``, ``size_left[i]``, ``size_right[i]``: distinct shingles pair ``i`` shares and the sizes
+    ``left[i]``, ``right[i]``: the texts of pair ``i``. ``shared[i]``, ``size_left[i]``, ``size_right[i]``: distinct shingles pair ``i`` shares and the sizes
     of its two shingle sets. ``match_pair``, ``match_left``, ``match_right``: every shingle position of a
     left text whose shingle occurs in the right text, with the position of its first occurrence there
     (global positions into the concatenated shingle array); the matches of one pair are contiguous and
     in increasing left position.
     """
 
+    left: I64
+    right: I64
     shared: I64
     size_left: I64
     size_right: I64
@@ -130,11 +133,16 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     distinct hash, :func:`dense_ids`, no sort); then, text by text, a stamp array marks the ranks a right-hand text holds,
     and the left-hand shingles of all its pairs are looked up in it at once (one gather each), so the
     cost is one pass over the shingles of the pairs, not a search per shingle.
+
+    With the compiled kernels (:mod:`newsfold.copies.kernels`) the result is the same, computed without
+    the small ids: one open-addressing table per right-hand text, probed by its partners' shingles.
     """
     num_pairs = left.size
     empty = np.zeros(0, dtype=np.int64)
     if num_pairs == 0:
-        return PairComparison(empty, empty, empty, empty, empty, empty)
+        return PairComparison(left, right, empty, empty, empty, empty, empty, empty)
+    if kernels.enabled():
+        return _compare_pairs_compiled(hashes, offsets, left, right)
     dense = dense_ids(hashes)
     order = np.argsort(right, kind="stable")
     left_sorted, right_sorted = left[order], right[order]
@@ -184,12 +192,36 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     shared = np.empty(num_pairs, dtype=np.int64)
     shared[order] = shared_sorted
     return PairComparison(
+        left=left,
+        right=right,
         shared=shared,
         size_left=set_size[left],
         size_right=set_size[right],
         match_pair=order[pair_of[hit]].astype(np.int64),
         match_left=position[hit],
         match_right=matched[hit],
+    )
+
+
+def _compare_pairs_compiled(hashes: U64, offsets: I64, left: I64, right: I64) -> PairComparison:
+    hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
+    offsets = np.ascontiguousarray(offsets, dtype=np.int64)
+    order = np.argsort(right, kind="stable")
+    shared_sorted, match_pair, match_left, match_right = kernels.compare_sorted(
+        hashes, offsets, np.ascontiguousarray(left[order], dtype=np.int64), np.ascontiguousarray(right[order], dtype=np.int64)
+    )
+    set_size = kernels.distinct_counts(hashes, offsets)
+    shared = np.empty(left.size, dtype=np.int64)
+    shared[order] = shared_sorted
+    return PairComparison(
+        left=left,
+        right=right,
+        shared=shared,
+        size_left=set_size[left],
+        size_right=set_size[right],
+        match_pair=order[match_pair].astype(np.int64),
+        match_left=match_left,
+        match_right=match_right,
     )
 
 

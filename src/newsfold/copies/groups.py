@@ -20,7 +20,11 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from operator import attrgetter
 
+import numpy as np
+
+from newsfold.copies import kernels
 from newsfold.model import Article, CopyGroup, CopyMember, CopyPair, CopyRole, PublishedDate
 
 
@@ -97,13 +101,17 @@ def build_groups(
     containment_threshold: float,
     split_below: float | None = None,
 ) -> list[CopyGroup]:
-    """The copy groups of ``pairs``, sorted by id; every article named by a pair must be in ``facts``.
+    """The copy groups of ``pairs``, sorted by id, then canonical member (two groups share an id only
+    when one text is in both, which the pairs of one index never give); every article named by a pair
+    must be in ``facts``.
 
     Roles: the canonical member (:func:`choose_canonical`); ``duplicate`` for the other members with the
     canonical's ``content_hash``; ``excerpt`` for a member that is the contained side (containment at
     least ``containment_threshold``) of an ``excerpt`` pair with a longer member of its group; ``reprint``
     for everyone else. The result does not depend on the order of ``pairs``.
     """
+    if kernels.enabled():
+        return _build_groups_compiled(pairs, facts, containment_threshold, split_below)
     ranked = sorted(pairs, key=lambda p: (-pair_similarity(p), p.id_a, p.id_b))
     links = _UnionFind()
     tree_edges: list[tuple[str, float]] = []
@@ -157,5 +165,85 @@ def build_groups(
                 weakest_link=weakest.get(root, 1.0),
             )
         )
-    groups.sort(key=lambda g: g.id)
+    groups.sort(key=lambda g: (g.id, g.canonical))
+    return groups
+
+
+def _build_groups_compiled(
+    pairs: Iterable[CopyPair],
+    facts: Mapping[str, MemberFacts],
+    containment_threshold: float,
+    split_below: float | None,
+) -> list[CopyGroup]:
+    """:func:`build_groups` with the pairs as arrays and Kruskal's union-find compiled.
+
+    The spanning forest may break ties between equally similar links differently from the pure-Python
+    path; the components and each group's weakest link (the bottleneck of a maximum spanning tree) do not
+    depend on it, so the groups are the same.
+    """
+    pairs = list(pairs)
+    count = len(pairs)
+    jaccard = np.fromiter(map(attrgetter("jaccard"), pairs), dtype=np.float64, count=count)
+    a_in_b = np.fromiter(map(attrgetter("containment_a_in_b"), pairs), dtype=np.float64, count=count)
+    b_in_a = np.fromiter(map(attrgetter("containment_b_in_a"), pairs), dtype=np.float64, count=count)
+    kinds = list(map(attrgetter("kind"), pairs))
+    exact = np.fromiter(map("exact".__eq__, kinds), dtype=np.bool_, count=count)
+    similarity = np.where(exact, 1.0, np.maximum(np.maximum(jaccard, a_in_b), b_in_a))
+    ids_a = list(map(attrgetter("id_a"), pairs))
+    ids_b = list(map(attrgetter("id_b"), pairs))
+    if split_below is not None:
+        kept = np.flatnonzero(similarity >= split_below)
+        take = kept.tolist()
+        kinds, ids_a, ids_b = [kinds[i] for i in take], [ids_a[i] for i in take], [ids_b[i] for i in take]
+        similarity, a_in_b, b_in_a = similarity[kept], a_in_b[kept], b_in_a[kept]
+        count = kept.size
+    member_ids = list(dict.fromkeys(ids_a + ids_b))
+    number = dict(zip(member_ids, range(len(member_ids)), strict=True))
+    side_a = np.fromiter(map(number.__getitem__, ids_a), dtype=np.int64, count=count)
+    side_b = np.fromiter(map(number.__getitem__, ids_b), dtype=np.int64, count=count)
+    if not member_ids:
+        return []
+    members = [facts[i] for i in member_ids]
+    lengths = np.fromiter((m.text_length for m in members), dtype=np.int64, count=len(members))
+    roots, joined = kernels.spanning_forest(len(number), side_a, side_b, np.argsort(-similarity, kind="stable"))
+    weakest = np.ones(len(number), dtype=np.float64)
+    tree = np.flatnonzero(joined)
+    np.minimum.at(weakest, roots[side_a[tree]], similarity[tree])
+    is_excerpt_pair = np.fromiter(map("excerpt".__eq__, kinds), dtype=np.bool_, count=count)
+    excerpt = np.zeros(len(number), dtype=np.bool_)
+    excerpt[side_a[is_excerpt_pair & (a_in_b >= containment_threshold) & (lengths[side_a] < lengths[side_b])]] = True
+    excerpt[side_b[is_excerpt_pair & (b_in_a >= containment_threshold) & (lengths[side_b] < lengths[side_a])]] = True
+    by_root = np.argsort(roots, kind="stable")
+    bounds = np.flatnonzero(np.diff(roots[by_root])) + 1
+    groups: list[CopyGroup] = []
+    is_excerpt = excerpt.tolist()
+    weakest_of = weakest.tolist()
+    ordered = by_root.tolist()
+    cuts = [0, *bounds.tolist(), len(ordered)]
+    for lo, hi in zip(cuts[:-1], cuts[1:], strict=True):
+        items = ordered[lo:hi]
+        group = [members[i] for i in items]
+        canonical = choose_canonical(group)
+        roles: list[CopyMember] = []
+        for item in sorted(items, key=member_ids.__getitem__):
+            member = members[item]
+            role: CopyRole
+            if member.id == canonical.id:
+                role = "canonical"
+            elif member.content_hash == canonical.content_hash:
+                role = "duplicate"
+            elif is_excerpt[item]:
+                role = "excerpt"
+            else:
+                role = "reprint"
+            roles.append(CopyMember(member.id, role))
+        groups.append(
+            CopyGroup(
+                id="c" + min(m.content_hash for m in group),
+                canonical=canonical.id,
+                members=tuple(roles),
+                weakest_link=weakest_of[int(roots[items[0]])],
+            )
+        )
+    groups.sort(key=lambda g: (g.id, g.canonical))
     return groups

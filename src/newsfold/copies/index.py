@@ -29,6 +29,7 @@ from operator import attrgetter
 import numpy as np
 import numpy.typing as npt
 
+from newsfold.copies import kernels
 from newsfold.copies.containment import compare_pairs, expand_ranges, winnow_anchors
 from newsfold.copies.lsh import Keys, KeyTable, band_keys, pairs_sharing_keys
 from newsfold.copies.minhash import oph_signatures, signature_to_bytes
@@ -606,49 +607,66 @@ def _pack(lo: npt.NDArray[np.integer], hi: npt.NDArray[np.integer]) -> U64:
 
 def _combine(selections: list[tuple[_Hashed, I64]]) -> tuple[U64, I64, WordLayout]:
     """The shingle hashes, text offsets and word layout of the selected rows of hashed batches, in order."""
+    if kernels.enabled():
+        return _combine_compiled(selections)
     hashes: list[U64] = []
-    counts_all: list[I64] = []
-    first_word: list[I64] = []
-    text_first: list[I64] = []
-    text_end: list[I64] = []
+    shingle_counts: list[I64] = []
+    word_counts: list[I64] = []
     starts: list[I64] = []
     ends: list[I64] = []
-    word_shift = 0
     for batch, rows in selections:
         tokens, shingles = batch.tokens, batch.shingles
         shingle_lo, shingle_hi = shingles.doc_offsets[rows], shingles.doc_offsets[rows + 1]
         word_lo, word_hi = tokens.doc_offsets[rows], tokens.doc_offsets[rows + 1]
-        word_counts = word_hi - word_lo
-        new_word_lo = np.cumsum(word_counts) - word_counts + word_shift
-        counts_all.append(shingle_hi - shingle_lo)
+        shingle_counts.append(shingle_hi - shingle_lo)
+        word_counts.append(word_hi - word_lo)
         if rows.size == shingles.num_docs and np.array_equal(rows, np.arange(rows.size)):
             # Every row, in order: no gathering needed.
-            which = np.repeat(np.arange(rows.size, dtype=np.int64), shingle_hi - shingle_lo)
             hashes.append(shingles.hashes)
-            first_word.append(shingles.first_word + word_shift)
             starts.append(tokens.starts)
             ends.append(tokens.ends)
         else:
-            which, positions = expand_ranges(shingle_lo, shingle_hi)
-            _, word_positions = expand_ranges(word_lo, word_hi)
-            hashes.append(shingles.hashes[positions])
-            first_word.append(shingles.first_word[positions] - word_lo[which] + new_word_lo[which])
+            hashes.append(shingles.hashes[expand_ranges(shingle_lo, shingle_hi)[1]])
+            word_positions = expand_ranges(word_lo, word_hi)[1]
             starts.append(tokens.starts[word_positions])
             ends.append(tokens.ends[word_positions])
-        text_first.append(new_word_lo[which])
-        text_end.append(new_word_lo[which] + word_counts[which])
-        word_shift += int(word_counts.sum())
-    counts = np.concatenate(counts_all)
-    offsets = np.zeros(counts.size + 1, dtype=np.int64)
-    np.cumsum(counts, out=offsets[1:])
     layout = WordLayout(
-        first_word=np.concatenate(first_word),
-        text_first_word=np.concatenate(text_first),
-        text_end_word=np.concatenate(text_end),
+        shingle_offsets=_offsets(shingle_counts),
+        word_offsets=_offsets(word_counts),
         word_starts=np.concatenate(starts),
         word_ends=np.concatenate(ends),
     )
-    return np.concatenate(hashes), offsets, layout
+    return np.concatenate(hashes), layout.shingle_offsets, layout
+
+
+def _offsets(counts: list[I64]) -> I64:
+    """Offsets of consecutive ranges of the given lengths: ``[0, c0, c0 + c1, ...]``."""
+    flat = np.concatenate(counts) if counts else np.zeros(0, dtype=np.int64)
+    offsets = np.zeros(flat.size + 1, dtype=np.int64)
+    np.cumsum(flat, out=offsets[1:])
+    return offsets
+
+
+def _combine_compiled(selections: list[tuple[_Hashed, I64]]) -> tuple[U64, I64, WordLayout]:
+    """:func:`_combine` by copying row ranges into preallocated arrays (compiled loops, no index arrays)."""
+    bounds: list[tuple[I64, I64, I64, I64]] = []
+    for batch, rows in selections:
+        shingle_offsets, word_offsets = batch.shingles.doc_offsets, batch.tokens.doc_offsets
+        bounds.append((shingle_offsets[rows], shingle_offsets[rows + 1], word_offsets[rows], word_offsets[rows + 1]))
+    shingle_offsets = _offsets([hi - lo for lo, hi, _, _ in bounds])
+    word_offsets = _offsets([hi - lo for _, _, lo, hi in bounds])
+    hashes = np.empty(int(shingle_offsets[-1]), dtype=np.uint64)
+    starts = np.empty(int(word_offsets[-1]), dtype=np.int64)
+    ends = np.empty(int(word_offsets[-1]), dtype=np.int64)
+    shingle_at = word_at = 0
+    for (batch, _), (shingle_lo, shingle_hi, word_lo, word_hi) in zip(selections, bounds, strict=True):
+        shingle_at = kernels.gather_ranges(batch.shingles.hashes, shingle_lo, shingle_hi, hashes, shingle_at)
+        kernels.gather_ranges(batch.tokens.starts, word_lo, word_hi, starts, word_at)
+        word_at = kernels.gather_ranges(batch.tokens.ends, word_lo, word_hi, ends, word_at)
+    layout = WordLayout(
+        shingle_offsets=shingle_offsets, word_offsets=word_offsets, word_starts=starts, word_ends=ends
+    )
+    return hashes, shingle_offsets, layout
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from newsfold.copies import kernels
 from newsfold.copies.containment import PairComparison, compare_pairs
 from newsfold.model import Passage
 
@@ -26,7 +27,11 @@ I64 = npt.NDArray[np.int64]
 
 @dataclass(frozen=True, slots=True)
 class DocShingles:
-    """One text's words and shingles in text order (a slice of a batch; offsets are into the text)."""
+    """One text's words and shingles in text order (a slice of a batch; offsets are into the text).
+
+    ``shingle_first_word[k]`` is ``k`` for a batch made by :func:`~newsfold.copies.shingles.shingle_batch`
+    (passages rely on it: see :class:`WordLayout`).
+    """
 
     word_starts: I64
     word_ends: I64
@@ -40,16 +45,16 @@ class DocShingles:
 
 @dataclass(frozen=True, slots=True)
 class WordLayout:
-    """Where the shingles of many concatenated texts sit among their words (all indices global).
+    """Where the words of many concatenated texts sit (all indices global).
 
-    ``first_word[k]``: the word shingle ``k`` starts at; ``text_first_word[k]`` / ``text_end_word[k]``:
-    the word range of the text shingle ``k`` belongs to; ``word_starts`` / ``word_ends``: each word's
-    character offsets in its own text.
+    Text ``t`` has shingles ``shingle_offsets[t]:shingle_offsets[t+1]`` and words
+    ``word_offsets[t]:word_offsets[t+1]``; its ``k``-th shingle starts at its ``k``-th word (as
+    :func:`~newsfold.copies.shingles.shingle_batch` makes them; a text shorter than one shingle has one,
+    at its first word). ``word_starts`` / ``word_ends``: each word's character offsets in its own text.
     """
 
-    first_word: I64
-    text_first_word: I64
-    text_end_word: I64
+    shingle_offsets: I64
+    word_offsets: I64
     word_starts: I64
     word_ends: I64
 
@@ -70,21 +75,55 @@ def passages_from_matches(
     ``a`` is the left text and ``b`` the right one, except for pairs with ``swap[i]``, whose passages
     have the two exchanged.
     """
+    if kernels.enabled():
+        passage_pair, p_a0, p_a1, p_b0, p_b1 = kernels.passage_spans(
+            comparison.match_pair,
+            comparison.match_left,
+            comparison.match_right,
+            np.ascontiguousarray(keep, dtype=np.bool_),
+            comparison.left,
+            comparison.right,
+            layout.shingle_offsets,
+            layout.word_offsets,
+            shingle_size,
+            max_gap_words,
+            min_words,
+        )
+    else:
+        passage_pair, p_a0, p_a1, p_b0, p_b1 = _passage_spans(
+            comparison, keep, layout, shingle_size, max_gap_words, min_words
+        )
+    return _passages_by_pair(passage_pair, p_a0, p_a1, p_b0, p_b1, layout, swap)
+
+
+def _passage_spans(
+    comparison: PairComparison,
+    keep: npt.NDArray[np.bool_],
+    layout: WordLayout,
+    shingle_size: int,
+    max_gap_words: int,
+    min_words: int,
+) -> tuple[I64, I64, I64, I64, I64]:
+    """The passages of the kept pairs as word spans ``(pair, a0, a1, b0, b1)``, ends exclusive."""
     selected = keep[comparison.match_pair]
     pair = comparison.match_pair[selected]
     left = comparison.match_left[selected]
     right = comparison.match_right[selected]
     if pair.size == 0:
-        return {}
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, empty, empty, empty
     breaks = np.flatnonzero((np.diff(pair) != 0) | (np.diff(left) != 1) | (np.diff(right) != 1))
     run_first = np.concatenate([[0], breaks + 1])
     run_last = np.concatenate([breaks, [pair.size - 1]])
-    first_word = layout.first_word
-    a_start = first_word[left[run_first]]
-    a_end = np.minimum(first_word[left[run_last]] + shingle_size, layout.text_end_word[left[run_last]])
-    b_start = first_word[right[run_first]]
-    b_end = np.minimum(first_word[right[run_last]] + shingle_size, layout.text_end_word[right[run_last]])
     run_pair = pair[run_first]
+    shingle_offsets, word_offsets = layout.shingle_offsets, layout.word_offsets
+    left_text, right_text = comparison.left[run_pair], comparison.right[run_pair]
+    a_shift = word_offsets[left_text] - shingle_offsets[left_text]
+    b_shift = word_offsets[right_text] - shingle_offsets[right_text]
+    a_start = left[run_first] + a_shift
+    a_end = np.minimum(left[run_last] + a_shift + shingle_size, word_offsets[left_text + 1])
+    b_start = right[run_first] + b_shift
+    b_end = np.minimum(right[run_last] + b_shift + shingle_size, word_offsets[right_text + 1])
     # A run continues the passage of the run before it when both belong to one pair and it starts at most
     # max_gap_words after that run in both texts (and not before it in b).
     follows = np.zeros(run_pair.size, dtype=bool)
@@ -99,12 +138,25 @@ def passages_from_matches(
     p_a0, p_b0 = a_start[heads], b_start[heads]
     p_a1 = np.maximum.reduceat(a_end, heads)
     p_b1 = np.maximum.reduceat(b_end, heads)
-    text_a0 = layout.text_first_word[left[run_first[heads]]]
-    text_a1 = layout.text_end_word[left[run_first[heads]]]
+    head_text = left_text[heads]
+    text_a0, text_a1 = word_offsets[head_text], word_offsets[head_text + 1]
     keep_passage = (p_a1 - p_a0 >= min_words) | ((p_a0 == text_a0) & (p_a1 == text_a1))
     passage_pair, p_a0, p_a1, p_b0, p_b1 = (
         x[keep_passage] for x in (passage_pair, p_a0, p_a1, p_b0, p_b1)
     )
+    return passage_pair, p_a0, p_a1, p_b0, p_b1
+
+
+def _passages_by_pair(
+    passage_pair: I64,
+    p_a0: I64,
+    p_a1: I64,
+    p_b0: I64,
+    p_b1: I64,
+    layout: WordLayout,
+    swap: npt.NDArray[np.bool_] | None,
+) -> dict[int, tuple[Passage, ...]]:
+    """Word spans of passages (grouped by pair) as :class:`Passage` tuples in characters, per pair."""
     starts, ends = layout.word_starts, layout.word_ends
     result: dict[int, tuple[Passage, ...]] = {}
     if passage_pair.size == 0:
@@ -128,19 +180,12 @@ def shared_passages(
     doc_a: DocShingles, doc_b: DocShingles, shingle_size: int, max_gap_words: int, min_words: int = 1
 ) -> tuple[Passage, ...]:
     """The shared passages of two texts, ordered by their start in ``a`` (see the module docstring)."""
-    words_a = doc_a.num_words
     hashes = np.concatenate([doc_a.shingle_hashes, doc_b.shingle_hashes])
     offsets = np.array([0, doc_a.shingle_hashes.size, hashes.size], dtype=np.int64)
-    comparison = compare_pairs(hashes, offsets, np.array([0]), np.array([1]))
-    count_a, count_b = doc_a.shingle_hashes.size, doc_b.shingle_hashes.size
+    comparison = compare_pairs(hashes, offsets, np.array([0], dtype=np.int64), np.array([1], dtype=np.int64))
     layout = WordLayout(
-        first_word=np.concatenate([doc_a.shingle_first_word, doc_b.shingle_first_word + words_a]),
-        text_first_word=np.concatenate(
-            [np.zeros(count_a, dtype=np.int64), np.full(count_b, words_a, dtype=np.int64)]
-        ),
-        text_end_word=np.concatenate(
-            [np.full(count_a, words_a, dtype=np.int64), np.full(count_b, words_a + doc_b.num_words, dtype=np.int64)]
-        ),
+        shingle_offsets=offsets,
+        word_offsets=np.array([0, doc_a.num_words, doc_a.num_words + doc_b.num_words], dtype=np.int64),
         word_starts=np.concatenate([doc_a.word_starts, doc_b.word_starts]),
         word_ends=np.concatenate([doc_a.word_ends, doc_b.word_ends]),
     )

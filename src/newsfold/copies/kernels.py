@@ -1,0 +1,309 @@
+"""Compiled loops for the hot paths of verification and grouping (numba), with the numpy code as fallback.
+
+Verification compares every candidate pair on its real shingle sets and aligns its passages; grouping
+runs union-find over every verified pair. In numpy these are many passes over large temporary arrays
+(a 64-bit-to-small-id table, gathers, masks); here each is one loop that stays in cache: a per-text
+open-addressing table from shingle hash to its first position is built once per right-hand text and
+probed by the shingles of all its left-hand partners.
+
+The kernels give exactly the results of the numpy code they replace (a test checks it on a generated
+corpus). They are used when numba imports and ``NEWSFOLD_COPIES_KERNELS`` is not ``numpy``; set it to
+``numpy`` to run the pure-numpy path. Kernels are compiled on first use and cached on disk next to this
+module (``cache=True``): the first call in a fresh environment costs a few seconds of compilation (see
+docs/copies.md), later processes load the cached machine code.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+I64 = npt.NDArray[np.int64]
+U64 = npt.NDArray[np.uint64]
+Bools = npt.NDArray[np.bool_]
+
+numba: Any
+try:
+    import numba
+except ImportError:  # pragma: no cover - numba is a dependency; this keeps a broken install usable
+    numba = None
+
+KERNELS_ENV = "NEWSFOLD_COPIES_KERNELS"
+"""Environment variable: ``numpy`` selects the pure-numpy path; anything else (or unset) the kernels."""
+
+
+def enabled() -> bool:
+    """Whether the compiled kernels are used (numba importable and not switched off)."""
+    return numba is not None and os.environ.get(KERNELS_ENV, "numba").strip().lower() != "numpy"
+
+
+def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
+    if numba is None:  # pragma: no cover
+        return function
+    compiled: Callable[..., Any] = numba.njit(cache=True, nogil=True)(function)
+    return compiled
+
+
+def _bits_for(size: int) -> int:
+    """The log2 of a table size with at least two slots per entry (a load factor of at most 1/2)."""
+    bits = 4
+    while (1 << bits) < 2 * size:
+        bits += 1
+    return bits
+
+
+def _distinct_counts(hashes: U64, offsets: I64) -> I64:
+    """The number of distinct hashes of every text."""
+    num_docs = offsets.size - 1
+    longest = 0
+    for d in range(num_docs):
+        longest = max(longest, offsets[d + 1] - offsets[d])
+    table = np.empty(1 << _table_bits(longest), dtype=np.uint64)
+    owner = np.full(table.size, -1, dtype=np.int64)
+    counts = np.zeros(num_docs, dtype=np.int64)
+    for d in range(num_docs):
+        lo, hi = offsets[d], offsets[d + 1]
+        mask = (1 << _table_bits(hi - lo)) - 1
+        distinct = 0
+        for p in range(lo, hi):
+            value = hashes[p]
+            slot = np.int64(value & np.uint64(mask))
+            while True:
+                if owner[slot] != d:
+                    owner[slot] = d
+                    table[slot] = value
+                    distinct += 1
+                    break
+                if table[slot] == value:
+                    break
+                slot = (slot + 1) & mask
+        counts[d] = distinct
+    return counts
+
+
+def _compare_sorted(
+    hashes: U64, offsets: I64, left: I64, right: I64
+) -> tuple[I64, I64, I64, I64]:
+    """:func:`~newsfold.copies.containment.compare_pairs` for pairs sorted by ``right``: per pair the
+    shared distinct shingles, then the matches (pair, left position, first right position), in pair order
+    and increasing left position, as arrays cut to their length."""
+    num_pairs = left.size
+    total = 0
+    longest = 0
+    for i in range(num_pairs):
+        total += offsets[left[i] + 1] - offsets[left[i]]
+        longest = max(longest, offsets[right[i] + 1] - offsets[right[i]])
+    match_pair = np.empty(total, dtype=np.int64)
+    match_left = np.empty(total, dtype=np.int64)
+    match_right = np.empty(total, dtype=np.int64)
+    shared = np.zeros(num_pairs, dtype=np.int64)
+    size = 1 << _table_bits(longest)
+    table = np.empty(size, dtype=np.uint64)
+    first = np.empty(size, dtype=np.int64)
+    built = np.full(size, -1, dtype=np.int64)  # which build wrote a slot: stale slots read as empty
+    counted = np.full(size, -1, dtype=np.int64)  # the last pair that counted a slot as shared
+    found = 0
+    i = 0
+    while i < num_pairs:
+        d = right[i]
+        lo, hi = offsets[d], offsets[d + 1]
+        mask = (1 << _table_bits(hi - lo)) - 1
+        for p in range(lo, hi):
+            value = hashes[p]
+            slot = np.int64(value & np.uint64(mask))
+            while True:
+                if built[slot] != i:
+                    built[slot] = i
+                    table[slot] = value
+                    first[slot] = p
+                    break
+                if table[slot] == value:
+                    break
+                slot = (slot + 1) & mask
+        j = i
+        while j < num_pairs and right[j] == d:
+            if hi > lo:
+                other = left[j]
+                common = 0
+                for p in range(offsets[other], offsets[other + 1]):
+                    value = hashes[p]
+                    slot = np.int64(value & np.uint64(mask))
+                    while built[slot] == i:
+                        if table[slot] == value:
+                            match_pair[found] = j
+                            match_left[found] = p
+                            match_right[found] = first[slot]
+                            found += 1
+                            if counted[slot] != j:
+                                counted[slot] = j
+                                common += 1
+                            break
+                        slot = (slot + 1) & mask
+                shared[j] = common
+            j += 1
+        i = j
+    return shared, match_pair[:found], match_left[:found], match_right[:found]
+
+
+def _passage_spans(
+    match_pair: I64,
+    match_left: I64,
+    match_right: I64,
+    keep: Bools,
+    left_text: I64,
+    right_text: I64,
+    shingle_offsets: I64,
+    word_offsets: I64,
+    shingle_size: int,
+    max_gap_words: int,
+    min_words: int,
+) -> tuple[I64, I64, I64, I64, I64]:
+    """The passages of the kept pairs as word spans ``(pair, a0, a1, b0, b1)`` (ends exclusive), exactly
+    as :func:`~newsfold.copies.passages.passages_from_matches` builds them (see there): runs of matches on
+    one diagonal, joined into a passage while each follows the one before within ``max_gap_words``."""
+    count = match_pair.size
+    out_pair = np.empty(count, dtype=np.int64)
+    out_a0 = np.empty(count, dtype=np.int64)
+    out_a1 = np.empty(count, dtype=np.int64)
+    out_b0 = np.empty(count, dtype=np.int64)
+    out_b1 = np.empty(count, dtype=np.int64)
+    written = 0
+    have_run = False
+    run_pair = run_last_left = run_last_right = 0
+    run_a0 = run_b0 = 0
+    have_passage = False
+    p_pair = p_a0 = p_a1 = p_b0 = p_b1 = 0
+    prev_a_end = prev_b0 = prev_b_end = 0
+    pair = left = right = 0
+    k = 0
+    while k <= count:
+        continues = False
+        if k < count:
+            pair = match_pair[k]
+            if not keep[pair]:
+                k += 1
+                continue
+            left = match_left[k]
+            right = match_right[k]
+            continues = have_run and pair == run_pair and left == run_last_left + 1 and right == run_last_right + 1
+        if have_run and not continues:
+            # Close the run: it continues the current passage or starts the next one.
+            a_text, b_text = left_text[run_pair], right_text[run_pair]
+            a_shift = word_offsets[a_text] - shingle_offsets[a_text]
+            b_shift = word_offsets[b_text] - shingle_offsets[b_text]
+            a_end = min(run_last_left + a_shift + shingle_size, word_offsets[a_text + 1])
+            b_end = min(run_last_right + b_shift + shingle_size, word_offsets[b_text + 1])
+            follows = (
+                have_passage
+                and p_pair == run_pair
+                and run_a0 <= prev_a_end + max_gap_words
+                and run_b0 >= prev_b0
+                and run_b0 <= prev_b_end + max_gap_words
+            )
+            if follows:
+                p_a1 = max(p_a1, a_end)
+                p_b1 = max(p_b1, b_end)
+            else:
+                if have_passage:
+                    head_text = left_text[p_pair]
+                    whole = p_a0 == word_offsets[head_text] and p_a1 == word_offsets[head_text + 1]
+                    if p_a1 - p_a0 >= min_words or whole:
+                        out_pair[written] = p_pair
+                        out_a0[written] = p_a0
+                        out_a1[written] = p_a1
+                        out_b0[written] = p_b0
+                        out_b1[written] = p_b1
+                        written += 1
+                have_passage = True
+                p_pair, p_a0, p_a1, p_b0, p_b1 = run_pair, run_a0, a_end, run_b0, b_end
+            prev_a_end, prev_b0, prev_b_end = a_end, run_b0, b_end
+            have_run = False
+        if k == count:
+            break
+        if continues:
+            run_last_left, run_last_right = left, right
+        else:
+            have_run = True
+            run_pair, run_last_left, run_last_right = pair, left, right
+            a_text, b_text = left_text[pair], right_text[pair]
+            run_a0 = left + word_offsets[a_text] - shingle_offsets[a_text]
+            run_b0 = right + word_offsets[b_text] - shingle_offsets[b_text]
+        k += 1
+    if have_passage:
+        head_text = left_text[p_pair]
+        whole = p_a0 == word_offsets[head_text] and p_a1 == word_offsets[head_text + 1]
+        if p_a1 - p_a0 >= min_words or whole:
+            out_pair[written] = p_pair
+            out_a0[written] = p_a0
+            out_a1[written] = p_a1
+            out_b0[written] = p_b0
+            out_b1[written] = p_b1
+            written += 1
+    return out_pair[:written], out_a0[:written], out_a1[:written], out_b0[:written], out_b1[:written]
+
+
+def _gather_ranges(source: npt.NDArray[Any], lo: I64, hi: I64, out: npt.NDArray[Any], start: int) -> int:
+    """Copy ``source[lo[i]:hi[i]]`` for every ``i`` into ``out`` from ``start`` on; return the end."""
+    at = start
+    for i in range(lo.size):
+        for p in range(lo[i], hi[i]):
+            out[at] = source[p]
+            at += 1
+    return at
+
+
+def _spanning_forest(num_items: int, a: I64, b: I64, order: I64) -> tuple[I64, I64]:
+    """Kruskal over the edges ``(a[e], b[e])`` taken in ``order``: every item's root (the smallest item
+    of its component) and, per edge, whether it joined two components (1) or not (0)."""
+    parent = np.arange(num_items, dtype=np.int64)
+    joined = np.zeros(a.size, dtype=np.int64)
+    for e in order:
+        root_a = a[e]
+        while parent[root_a] != root_a:
+            parent[root_a] = parent[parent[root_a]]  # path halving
+            root_a = parent[root_a]
+        root_b = b[e]
+        while parent[root_b] != root_b:
+            parent[root_b] = parent[parent[root_b]]
+            root_b = parent[root_b]
+        if root_a == root_b:
+            continue
+        if root_b < root_a:
+            root_a, root_b = root_b, root_a
+        parent[root_b] = root_a
+        joined[e] = 1
+    roots = np.empty(num_items, dtype=np.int64)
+    for item in range(num_items):
+        # Roots are the smallest item of their component, so parents come before children.
+        roots[item] = item if parent[item] == item else roots[parent[item]]
+    return roots, joined
+
+
+_table_bits = _compile(_bits_for)
+distinct_counts = _compile(_distinct_counts)
+compare_sorted = _compile(_compare_sorted)
+passage_spans = _compile(_passage_spans)
+gather_ranges = _compile(_gather_ranges)
+spanning_forest = _compile(_spanning_forest)
+
+
+def warm_up() -> None:
+    """Compile (or load from the cache) every kernel on a tiny input, so a timed run excludes it."""
+    if not enabled():
+        return
+    hashes = np.array([1, 2, 3, 2], dtype=np.uint64)
+    offsets = np.array([0, 2, 4], dtype=np.int64)
+    pairs_left, pairs_right = np.array([0], dtype=np.int64), np.array([1], dtype=np.int64)
+    distinct_counts(hashes, offsets)
+    _, match_pair, match_left, match_right = compare_sorted(hashes, offsets, pairs_left, pairs_right)
+    passage_spans(
+        match_pair, match_left, match_right, np.ones(1, dtype=np.bool_), pairs_left, pairs_right, offsets,
+        offsets, 1, 8, 1,
+    )
+    gather_ranges(hashes, offsets[:1], offsets[1:2], np.empty(4, dtype=np.uint64), 0)
+    gather_ranges(offsets, offsets[:1], offsets[1:2], np.empty(4, dtype=np.int64), 0)
+    spanning_forest(2, pairs_left, pairs_right, np.zeros(1, dtype=np.int64))

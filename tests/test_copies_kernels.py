@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 from newsfold.copies import CopyIndex, CopyOptions, build_groups, facts_of, kernels, verify_pairs
 from newsfold.copies.containment import compare_pairs
 from newsfold.copies.groups import MemberFacts
+from newsfold.copies.shingles import tokenize_batch
 from newsfold.model import Article, CopyGroup, CopyPair
 from test_copies_index import make_corpus
 
@@ -112,3 +113,17 @@ def test_groups_are_the_same_on_both_paths(
             patch, lambda: build_groups(pairs, members, containment_threshold=0.7, split_below=split_below)
         )
     assert found == expected
+
+
+def test_words_are_hashed_the_same_on_both_paths(monkeypatch: pytest.MonkeyPatch, corpus: list[Article]) -> None:
+    texts = [a.text for a in corpus[:200]] + [
+        "",
+        "Ünïcödé ß straße İstanbul ﬁne x\u0301y",
+        "a",
+        "  \n ",
+        "日本語のテキスト 123 — done.",
+        "x" * 3000,
+    ]
+    expected, found = both_paths(monkeypatch, lambda: tokenize_batch(texts, seed=3))
+    for name in ("hashes", "starts", "ends", "doc_offsets"):
+        assert np.array_equal(getattr(expected, name), getattr(found, name)), name

@@ -161,8 +161,10 @@ class CopyIndex:
         self._fingerprint = self.options.index_fingerprint()
         self._key_dtype = np.dtype("<u4" if self.options.key_bits == 32 else "<u8")
         # Hashed batches of the current fold, kept so that a text verified again is not re-hashed.
-        self._recent: OrderedDict[int, tuple[_Hashed, list[int], int]] = OrderedDict()
-        self._recent_row: dict[int, tuple[int, int]] = {}
+        self._recent: OrderedDict[int, tuple[_Hashed, I64, int]] = OrderedDict()
+        # Per ordinal: the serial of the kept batch that holds the text and its row there (-1: none).
+        self._recent_serial = np.zeros(0, dtype=np.int64)
+        self._recent_row = np.zeros(0, dtype=np.int64)
         self._recent_bytes = 0
         self._next_serial = 0
 
@@ -291,10 +293,9 @@ class CopyIndex:
         # only). A text without a single word is nobody's copy and is left out.
         row_ordinal = np.full(len(groups), -1, dtype=np.int64)
         is_new_text = np.zeros(len(groups), dtype=bool)
-        new_ids: set[str] = set()
+        new_ids = {a.id for group in groups for a in group}
         next_ordinal = len(self._first_id)
         for row, group in enumerate(groups):
-            new_ids.update(a.id for a in group)
             ordinal = self._ordinal_of_hash.get(group[0].content_hash)
             if ordinal is None and has_shingles[row]:
                 is_new_text[row] = True
@@ -339,13 +340,14 @@ class CopyIndex:
         a_keys, a_rows = anchor_keys[in_play], anchor_rows[in_play].astype(np.int64)
         from_new = is_new_text[a_rows]
         new_keys = a_keys[from_new]
-        frequency = self._anchors.counts(a_keys)
+        anchor_ranges = self._anchors.search(a_keys)
+        frequency = self._anchors.counts(a_keys, anchor_ranges)
         if new_keys.size:
             distinct, counts = np.unique(new_keys, return_counts=True)
             where = np.minimum(np.searchsorted(distinct, a_keys), distinct.size - 1)
             frequency += np.where(distinct[where] == a_keys, counts[where], 0)
         capped = frequency > options.max_anchor_df
-        found_rows, found_owner = self._anchors.lookup(a_keys, skip=capped)
+        found_rows, found_owner = self._anchors.lookup(a_keys, skip=capped, ranges=anchor_ranges)
         anchor_lo, anchor_hi = self._table_pairs(row_ordinal[a_rows[found_rows]], found_owner, known_queried)
         usable = from_new & ~capped
         left, right = pairs_sharing_keys(a_keys[usable], row_ordinal[a_rows[usable]].astype(np.uint32))
@@ -373,8 +375,11 @@ class CopyIndex:
 
         self._verify(candidates, hashed, row_of_ordinal, new_ids, passages, result)
         self._remember(hashed, row_ordinal.tolist())
+        more_ids = self._more_ids
         for row in active.tolist():
-            self._exact_pairs(int(row_ordinal[row]), hashed, row, new_ids, passages, result)
+            ordinal = int(row_ordinal[row])
+            if ordinal in more_ids:
+                self._exact_pairs(ordinal, hashed, row, new_ids, passages, result)
 
     @staticmethod
     def _table_pairs(
@@ -391,29 +396,43 @@ class CopyIndex:
 
     def _remember(self, hashed: _Hashed, ordinal_of_row: list[int]) -> None:
         """Keep a hashed batch for later chunks of this fold (``-1``: a row that is no indexed text),
-        dropping the least recently used batches beyond :data:`HASHED_CACHE_BYTES`."""
+        dropping the least recently used batches beyond :data:`HASHED_CACHE_BYTES`. Only what
+        verification reads is kept (shingle hashes, word offsets), word offsets as int32 where they fit."""
         serial = self._next_serial
         self._next_serial += 1
-        size = sum(a.nbytes for a in (hashed.tokens.hashes, hashed.tokens.starts, hashed.tokens.ends,
-                                       hashed.tokens.doc_offsets, hashed.shingles.hashes,
-                                       hashed.shingles.first_word, hashed.shingles.doc_offsets))
-        ordinals = [o for o in ordinal_of_row if o >= 0]
-        for row, ordinal in enumerate(ordinal_of_row):
-            if ordinal >= 0:
-                self._recent_row[ordinal] = (serial, row)
-        self._recent[serial] = (hashed, ordinals, size)
+        tokens, shingles = hashed.tokens, hashed.shingles
+        narrow = np.int32 if tokens.ends.size == 0 or int(tokens.ends.max()) < 2**31 else np.int64
+        empty = np.zeros(0, dtype=np.int64)
+        kept = _Hashed(
+            TokenBatch(np.zeros(0, dtype=np.uint64), tokens.starts.astype(narrow), tokens.ends.astype(narrow),
+                       tokens.doc_offsets),
+            ShingleBatch(shingles.hashes, empty, shingles.doc_offsets),
+        )
+        size = sum(a.nbytes for a in (kept.tokens.starts, kept.tokens.ends, tokens.doc_offsets, shingles.hashes,
+                                       shingles.doc_offsets))
+        rows = np.flatnonzero(np.asarray(ordinal_of_row, dtype=np.int64) >= 0)
+        ordinals = np.asarray(ordinal_of_row, dtype=np.int64)[rows]
+        needed = int(ordinals.max()) + 1 if ordinals.size else 0
+        if needed > self._recent_serial.size:
+            grown = max(needed, 2 * self._recent_serial.size, 1024)
+            self._recent_serial = np.concatenate(
+                [self._recent_serial, np.full(grown - self._recent_serial.size, -1, dtype=np.int64)]
+            )
+            self._recent_row = np.concatenate([self._recent_row, np.zeros(grown - self._recent_row.size, dtype=np.int64)])
+        self._recent_serial[ordinals] = serial
+        self._recent_row[ordinals] = rows
+        self._recent[serial] = (kept, ordinals, size)
         self._recent_bytes += size
         while self._recent_bytes > HASHED_CACHE_BYTES and len(self._recent) > 1:
             old_serial, (_, old_ordinals, old_size) = self._recent.popitem(last=False)
             self._recent_bytes -= old_size
-            for ordinal in old_ordinals:
-                place = self._recent_row.get(ordinal)
-                if place is not None and place[0] == old_serial:
-                    del self._recent_row[ordinal]
+            still = old_ordinals[self._recent_serial[old_ordinals] == old_serial]
+            self._recent_serial[still] = -1
 
     def _forget(self) -> None:
         self._recent.clear()
-        self._recent_row.clear()
+        self._recent_serial = np.zeros(0, dtype=np.int64)
+        self._recent_row = np.zeros(0, dtype=np.int64)
         self._recent_bytes = 0
 
     def _hashed_texts(self, ordinals: list[int]) -> _Hashed:
@@ -443,46 +462,47 @@ class CopyIndex:
             return
         lo = (candidates >> np.uint64(32)).astype(np.int64)
         hi = (candidates & np.uint64(0xFFFFFFFF)).astype(np.int64)
-        involved = np.unique(np.concatenate([lo, hi])).tolist()
+        involved_array = np.unique(np.concatenate([lo, hi]))
         # Each involved text comes from this chunk, from a batch hashed recently, or is fetched and hashed.
-        inside: list[int] = []
-        inside_rows: list[int] = []
-        cached: dict[int, tuple[list[int], list[int]]] = {}
-        outside: list[int] = []
-        recent_row = self._recent_row
-        for ordinal in involved:
-            row = row_of_ordinal.get(ordinal)
-            if row is not None:
-                inside.append(ordinal)
-                inside_rows.append(row)
+        chunk_ordinals = np.fromiter(row_of_ordinal.keys(), dtype=np.int64, count=len(row_of_ordinal))
+        chunk_rows = np.fromiter(row_of_ordinal.values(), dtype=np.int64, count=len(row_of_ordinal))
+        by_ordinal = np.argsort(chunk_ordinals)
+        chunk_ordinals, chunk_rows = chunk_ordinals[by_ordinal], chunk_rows[by_ordinal]
+        where = np.minimum(np.searchsorted(chunk_ordinals, involved_array), max(chunk_ordinals.size - 1, 0))
+        is_inside = chunk_ordinals[where] == involved_array if chunk_ordinals.size else np.zeros(0, dtype=bool)
+        inside = involved_array[is_inside]
+        selections: list[tuple[_Hashed, I64]] = [(hashed, chunk_rows[where[is_inside]])]
+        order_parts: list[I64] = [inside]
+        rest = involved_array[~is_inside]
+        in_range = rest < self._recent_serial.size
+        serial_of = np.full(rest.size, -1, dtype=np.int64)
+        serial_of[in_range] = self._recent_serial[rest[in_range]]
+        cached = serial_of >= 0
+        by_serial = np.argsort(serial_of[cached], kind="stable")
+        cached_ordinals, cached_serials = rest[cached][by_serial], serial_of[cached][by_serial]
+        bounds = [0, *(np.flatnonzero(np.diff(cached_serials)) + 1).tolist(), cached_ordinals.size]
+        for start, stop in zip(bounds[:-1], bounds[1:], strict=True):
+            if start == stop:
                 continue
-            place = recent_row.get(ordinal)
-            if place is None:
-                outside.append(ordinal)
-                continue
-            serial, row = place
-            entry = cached.get(serial)
-            if entry is None:
-                entry = cached[serial] = ([], [])
-            entry[0].append(ordinal)
-            entry[1].append(row)
-        selections: list[tuple[_Hashed, I64]] = [(hashed, np.array(inside_rows, dtype=np.int64))]
-        ordinal_order = inside
-        for serial, (ordinals, rows) in cached.items():
+            serial = int(cached_serials[start])
+            ordinals = cached_ordinals[start:stop]
             self._recent.move_to_end(serial)
-            selections.append((self._recent[serial][0], np.array(rows, dtype=np.int64)))
-            ordinal_order = ordinal_order + ordinals
-        if outside:
-            fetched = self._hashed_texts(outside)
-            selections.append((fetched, np.arange(len(outside), dtype=np.int64)))
-            ordinal_order = ordinal_order + outside
-            self._remember(fetched, outside)
+            selections.append((self._recent[serial][0], self._recent_row[ordinals]))
+            order_parts.append(ordinals)
+        outside = rest[~cached]
+        if outside.size:
+            outside_list = outside.tolist()
+            fetched = self._hashed_texts(outside_list)
+            selections.append((fetched, np.arange(outside.size, dtype=np.int64)))
+            order_parts.append(outside)
+            self._remember(fetched, outside_list)
+        involved = involved_array.tolist()
+        ordinal_order = np.concatenate(order_parts)
         hashes, offsets, layout = _combine(selections)
         # Passages are aligned from the text with the smaller content hash, so that they do not depend
         # on folding order (with repeated phrases, alignment is not symmetric). Distinct texts have
         # distinct content hashes, so comparing their ranks among the involved texts is the same.
         content = self._content_hash
-        involved_array = np.asarray(involved, dtype=np.int64)
         content_rank = np.empty(len(involved), dtype=np.int64)
         content_rank[np.argsort(np.array([content[o] for o in involved]), kind="stable")] = np.arange(len(involved))
         lo_rank = content_rank[np.searchsorted(involved_array, lo)]
@@ -490,7 +510,7 @@ class CopyIndex:
         lo_left = lo_rank <= hi_rank
         left_ordinal = np.where(lo_left, lo, hi)
         right_ordinal = np.where(lo_left, hi, lo)
-        order_array = np.asarray(ordinal_order, dtype=np.int64)
+        order_array = ordinal_order
         sorter = np.argsort(order_array, kind="stable")
         sorted_order = order_array[sorter]
 

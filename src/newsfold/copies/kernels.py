@@ -256,6 +256,59 @@ def _gather_ranges(source: npt.NDArray[Any], lo: I64, hi: I64, out: npt.NDArray[
     return at
 
 
+def _mix64(value: np.uint64) -> np.uint64:
+    """:func:`~newsfold.copies.shingles.mix64` of one value (murmur3 ``fmix64``)."""
+    value ^= value >> np.uint64(33)
+    value *= np.uint64(0xFF51AFD7ED558CCD)
+    value ^= value >> np.uint64(33)
+    value *= np.uint64(0xC4CEB9FE1A85EC53)
+    return value ^ (value >> np.uint64(33))
+
+
+def _tokenize_codes(
+    codes: npt.NDArray[np.uint32],
+    table: npt.NDArray[np.uint32],
+    char_starts: I64,
+    seed_constant: np.uint64,
+    poly_base: np.uint64,
+) -> tuple[U64, I64, I64, I64]:
+    """The words of texts joined into ``codes`` (text ``d`` from ``char_starts[d]``, one separator after
+    each): their hashes, start and end offsets in their text, and per-text word offsets, exactly as
+    :func:`~newsfold.copies.shingles.tokenize_batch` computes them (the word's ``k``-th folded code point
+    times ``poly_base**k``, summed modulo 2**64, xored with ``seed_constant`` and mixed)."""
+    num_docs = char_starts.size - 1
+    bound = codes.size // 2 + 1
+    hashes = np.empty(bound, dtype=np.uint64)
+    starts = np.empty(bound, dtype=np.int64)
+    ends = np.empty(bound, dtype=np.int64)
+    doc_offsets = np.zeros(num_docs + 1, dtype=np.int64)
+    words = 0
+    for d in range(num_docs):
+        first, stop = char_starts[d], min(char_starts[d + 1] - 1, codes.size)
+        i = first
+        while i < stop:
+            folded = table[codes[i]]
+            if folded == 0:
+                i += 1
+                continue
+            begin = i
+            value = np.uint64(0)
+            power = np.uint64(1)
+            while i < stop:
+                folded = table[codes[i]]
+                if folded == 0:
+                    break
+                value += np.uint64(folded) * power
+                power *= poly_base
+                i += 1
+            hashes[words] = _mix64_compiled(value ^ seed_constant)
+            starts[words] = begin - first
+            ends[words] = i - first
+            words += 1
+        doc_offsets[d + 1] = words
+    return hashes[:words].copy(), starts[:words].copy(), ends[:words].copy(), doc_offsets
+
+
 def _spanning_forest(num_items: int, a: I64, b: I64, order: I64) -> tuple[I64, I64]:
     """Kruskal over the edges ``(a[e], b[e])`` taken in ``order``: every item's root (the smallest item
     of its component) and, per edge, whether it joined two components (1) or not (0)."""
@@ -284,6 +337,8 @@ def _spanning_forest(num_items: int, a: I64, b: I64, order: I64) -> tuple[I64, I
 
 
 _table_bits = _compile(_bits_for)
+_mix64_compiled = _compile(_mix64)
+tokenize_codes = _compile(_tokenize_codes)
 distinct_counts = _compile(_distinct_counts)
 compare_sorted = _compile(_compare_sorted)
 passage_spans = _compile(_passage_spans)
@@ -306,4 +361,9 @@ def warm_up() -> None:
     )
     gather_ranges(hashes, offsets[:1], offsets[1:2], np.empty(4, dtype=np.uint64), 0)
     gather_ranges(offsets, offsets[:1], offsets[1:2], np.empty(4, dtype=np.int64), 0)
+    gather_ranges(offsets.astype(np.int32), offsets[:1], offsets[1:2], np.empty(4, dtype=np.int64), 0)
+    tokenize_codes(
+        np.array([104, 105, 0, 33], dtype=np.uint32), np.arange(128, dtype=np.uint32), offsets[:2] * 3,
+        np.uint64(1), np.uint64(3),
+    )
     spanning_forest(2, pairs_left, pairs_right, np.zeros(1, dtype=np.int64))

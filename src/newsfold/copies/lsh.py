@@ -143,26 +143,41 @@ class KeyTable:
     def nbytes(self) -> int:
         return sum(k.nbytes for k in self._keys) + sum(o.nbytes for o in self._owners)
 
-    def counts(self, keys: Keys) -> I64:
-        """How many entries hold each of ``keys``."""
-        total = np.zeros(keys.size, dtype=np.int64)
+    def search(self, keys: Keys) -> list[tuple[I64, I64]]:
+        """Per segment, the range ``[lo[i], hi[i])`` of its entries equal to ``keys[i]`` (for
+        :meth:`counts` and :meth:`lookup` on the same keys, so the segments are searched once)."""
+        # Searching in key order lets each binary search start where the previous one ended.
+        order = np.argsort(keys)
+        ordered = keys[order]
+        ranges: list[tuple[I64, I64]] = []
         for segment in self._keys:
-            total += np.searchsorted(segment, keys, side="right") - np.searchsorted(segment, keys, side="left")
+            lo = np.empty(keys.size, dtype=np.int64)
+            hi = np.empty(keys.size, dtype=np.int64)
+            lo[order] = np.searchsorted(segment, ordered, side="left")
+            hi[order] = np.searchsorted(segment, ordered, side="right")
+            ranges.append((lo, hi))
+        return ranges
+
+    def counts(self, keys: Keys, ranges: list[tuple[I64, I64]] | None = None) -> I64:
+        """How many entries hold each of ``keys`` (``ranges``: :meth:`search` of these keys, if done)."""
+        total = np.zeros(keys.size, dtype=np.int64)
+        for lo, hi in self.search(keys) if ranges is None else ranges:
+            total += hi - lo
         return total
 
-    def lookup(self, keys: Keys, skip: npt.NDArray[np.bool_] | None = None) -> tuple[I64, U32]:
+    def lookup(
+        self, keys: Keys, skip: npt.NDArray[np.bool_] | None = None, ranges: list[tuple[I64, I64]] | None = None
+    ) -> tuple[I64, U32]:
         """All ``(i, owner)`` with a stored entry ``(keys[i], owner)``; keys where ``skip`` is true are not
-        looked up."""
-        if skip is not None:
-            positions = np.flatnonzero(~skip)
-            keys = keys[positions]
+        looked up (``ranges``: :meth:`search` of these keys, if done)."""
+        positions = np.flatnonzero(~skip) if skip is not None else None
         found_index: list[I64] = []
         found_owner: list[U32] = []
-        for segment, owners in zip(self._keys, self._owners, strict=True):
-            lo = np.searchsorted(segment, keys, side="left").astype(np.int64)
-            hi = np.searchsorted(segment, keys, side="right").astype(np.int64)
+        for (lo, hi), owners in zip(self.search(keys) if ranges is None else ranges, self._owners, strict=True):
+            if positions is not None:
+                lo, hi = lo[positions], hi[positions]
             which, where = _expand_ranges(lo, hi)
-            found_index.append(which if skip is None else positions[which])
+            found_index.append(which if positions is None else positions[which])
             found_owner.append(owners[where])
         if not found_index:
             return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.uint32)

@@ -23,11 +23,15 @@ from functools import lru_cache
 import numpy as np
 import numpy.typing as npt
 
+from newsfold.copies import kernels
+
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
 
 _MASK64 = (1 << 64) - 1
 _POLY_BASE = 0x100000001B3  # the FNV-1 64-bit prime
+# The prefix-sum form below weighs a word's j-th code point by B**-j: the hash is a polynomial in B**-1.
+_INVERSE_BASE = pow(_POLY_BASE, -1, 1 << 64)
 _SHINGLE_MULTIPLIERS = (
     0x9E3779B97F4A7C15,
     0xC2B2AE3D27D4EB4F,
@@ -149,12 +153,17 @@ def _tokenize_some(texts: list[str], seed: int) -> TokenBatch:
     np.cumsum(lengths + 1, out=char_starts[1:])
     joined = "\x00".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+    if kernels.enabled():
+        hashes, starts, ends, doc_offsets = kernels.tokenize_codes(
+            codes, table, char_starts, np.uint64(seed_constant(seed, 1)), np.uint64(_INVERSE_BASE)
+        )
+        return TokenBatch(hashes=hashes, starts=starts, ends=ends, doc_offsets=doc_offsets)
     folded = table[codes]
     is_word = (folded != 0).view(np.int8)
     edges = np.diff(is_word, prepend=np.int8(0), append=np.int8(0))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
-    # sum_j c_j * B**(j - start) over each word: a prefix sum of c_j * B**-j, differenced at the word's
+    # sum_j c_j * B**(start - j) over each word: a prefix sum of c_j * B**-j, differenced at the word's
     # ends and shifted by B**start, so the hash does not depend on where the word sits.
     prefix = np.zeros(codes.size + 1, dtype=np.uint64)
     inverse, forward = _powers(codes.size)

@@ -144,6 +144,8 @@ FILTERS: list[dict[str, Any]] = [
     {"query": "harbour", "entity": "o", "date_from": dt.date(2025, 1, 15), "date_to": dt.date(2025, 3, 1)},
     {"entity": "greywater", "date_from": dt.date(2025, 2, 15)},
     {"query": "ev", "entity": "a"},
+    {"entity": "e", "date_from": dt.date(2025, 3, 1), "search_limit": 1},
+    {"query": "report", "date_to": dt.date(2025, 2, 1)},
 ]
 
 

@@ -85,6 +85,8 @@ undated event, which lists after the dated ones; ``span_days`` bounds how far be
 matching event can start)."""
 
 _TRIGRAM = 3
+_BROAD = 8
+"""A filter that allows more than one event in ``_BROAD`` is walked in day order, not sorted."""
 _CHUNK = 500
 
 
@@ -279,31 +281,65 @@ def find_events(
         set_params.extend([text, text, search_limit])
 
     prefix = ""
+    source = "event_index e"
+    broad: set[int] | None = None
     if sets:
-        # The allowed rows drive the query (a few lookups each) instead of a walk of the whole day index.
-        prefix = "WITH allowed(event) AS (" + " INTERSECT ".join(f"SELECT * FROM ({s})" for s in sets) + ") "
-        source = "allowed CROSS JOIN event_index e ON e.ix = allowed.event"
-    else:
-        source = "event_index e"
-    base_params = set_params + params
+        allowed = [
+            row[0]
+            for row in connection.execute(" INTERSECT ".join(f"SELECT * FROM ({s})" for s in sets), set_params)
+        ]
+        (highest,) = connection.execute("SELECT coalesce(max(ix), 0) FROM event_index").fetchone()
+        if len(allowed) * _BROAD < highest:
+            # A selective filter: its rows, found once for the count and the page, drive the query (a
+            # lookup each, then a sort of their keys) instead of a walk of the whole day index.
+            prefix = "WITH allowed(event) AS (SELECT value FROM json_each(?)) "
+            source = "allowed CROSS JOIN event_index e ON e.ix = allowed.event"
+            params = [json.dumps(allowed), *params]
+        else:
+            # A broad one (a short substring, a common word): walk the day index in order and stop at
+            # the page, as without a filter; a sort of most of the store would cost more.
+            broad = set(allowed)
     condition = " WHERE " + " AND ".join(where) if where else ""
-    (total,) = connection.execute(f"{prefix}SELECT count(*) FROM {source}{condition}", base_params).fetchone()
+    if broad is None:
+        (total,) = connection.execute(f"{prefix}SELECT count(*) FROM {source}{condition}", params).fetchone()
+    elif where:
+        total = sum(ix in broad for (ix,) in connection.execute(f"SELECT e.ix FROM {source}{condition}", params))
+    else:
+        total = len(broad)
 
     page_where = list(where)
-    page_params = list(base_params)
+    page_params = list(params)
     if after is not None:
         page_where.append("(e.undated, e.start_day, e.event_id) > (?, ?, ?)")
         page_params.extend(decode_cursor(after))
     page_condition = " WHERE " + " AND ".join(page_where) if page_where else ""
-    rows = connection.execute(
-        f"{prefix}SELECT e.event_id, e.size, e.summary, e.undated, e.start_day FROM {source}{page_condition} "
-        "ORDER BY e.undated, e.start_day, e.event_id LIMIT ? OFFSET ?",
-        [*page_params, limit + 1, offset],
-    ).fetchall()
-    more = len(rows) > limit
-    rows = rows[:limit]
-    items = [{"id": event_id, "size": size, **json.loads(summary)} for event_id, size, summary, _, _ in rows]
-    next_cursor = encode_cursor(rows[-1][3], rows[-1][4], rows[-1][0]) if more and rows else None
+    order = "ORDER BY e.undated, e.start_day, e.event_id"
+    select_keys = f"{prefix}SELECT e.ix, e.undated, e.start_day, e.event_id FROM {source}{page_condition} {order}"
+    if broad is None:
+        keys = connection.execute(f"{select_keys} LIMIT ? OFFSET ?", [*page_params, limit + 1, offset]).fetchall()
+    else:
+        keys = []
+        wanted = max(offset, 0) + limit + 1
+        for key in connection.execute(select_keys, page_params):
+            if key[0] in broad:
+                keys.append(key)
+                if len(keys) == wanted:
+                    break
+        keys = keys[max(offset, 0) :]
+    more = len(keys) > limit
+    keys = keys[:limit]
+    # The cards' summaries are read for the page only, not carried through the sort.
+    found = {
+        ix: (event_id, size, summary)
+        for ix, event_id, size, summary in connection.execute(
+            "SELECT ix, event_id, size, summary FROM event_index WHERE ix IN (SELECT value FROM json_each(?))",
+            (json.dumps([k[0] for k in keys]),),
+        )
+    }
+    items = [
+        {"id": found[ix][0], "size": found[ix][1], **json.loads(found[ix][2])} for ix, _, _, _ in keys
+    ]
+    next_cursor = encode_cursor(*keys[-1][1:]) if more and keys else None
     return EventPage(items, int(total), next_cursor)
 
 

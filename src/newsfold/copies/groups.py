@@ -25,6 +25,7 @@ from operator import attrgetter
 import numpy as np
 
 from newsfold.copies import kernels
+from newsfold.copies.gcpause import cyclic_gc_paused
 from newsfold.model import Article, CopyGroup, CopyMember, CopyPair, CopyRole, PublishedDate
 
 
@@ -111,7 +112,8 @@ def build_groups(
     for everyone else. The result does not depend on the order of ``pairs``.
     """
     if kernels.enabled():
-        return _build_groups_compiled(pairs, facts, containment_threshold, split_below)
+        with cyclic_gc_paused():
+            return _build_groups_compiled(pairs, facts, containment_threshold, split_below)
     ranked = sorted(pairs, key=lambda p: (-pair_similarity(p), p.id_a, p.id_b))
     links = _UnionFind()
     tree_edges: list[tuple[str, float]] = []

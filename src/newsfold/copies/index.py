@@ -24,6 +24,7 @@ import sys
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from itertools import repeat
 from operator import attrgetter
 
 import numpy as np
@@ -31,6 +32,7 @@ import numpy.typing as npt
 
 from newsfold.copies import kernels
 from newsfold.copies.containment import compare_pairs, expand_ranges, winnow_anchors
+from newsfold.copies.gcpause import cyclic_gc_paused
 from newsfold.copies.lsh import Keys, KeyTable, band_keys, pairs_sharing_keys
 from newsfold.copies.minhash import oph_signatures, signature_to_bytes
 from newsfold.copies.options import CopyOptions
@@ -42,6 +44,7 @@ from newsfold.model import Article, CopyKind, CopyPair, Passage
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
+F64 = npt.NDArray[np.float64]
 
 HASHED_CACHE_BYTES = 256 << 20
 """Bytes of hashed texts (words, shingles, offsets) one fold keeps for verifying later chunks against:
@@ -266,12 +269,13 @@ class CopyIndex:
         result = FoldResult()
         groups = list(by_hash.values())
         step = self.options.batch_size
-        try:
-            for start in range(0, len(groups), step):
-                self._fold_chunk(groups[start : start + step], passages, entries, result)
-        finally:
-            self._forget()
-        result.pairs.sort(key=attrgetter("id_a", "id_b"))
+        with cyclic_gc_paused():
+            try:
+                for start in range(0, len(groups), step):
+                    self._fold_chunk(groups[start : start + step], passages, entries, result)
+            finally:
+                self._forget()
+            result.pairs.sort(key=attrgetter("id_a", "id_b"))
         return result
 
     def _fold_chunk(
@@ -294,7 +298,7 @@ class CopyIndex:
         row_ordinal = np.full(len(groups), -1, dtype=np.int64)
         is_new_text = np.zeros(len(groups), dtype=bool)
         new_ids = {a.id for group in groups for a in group}
-        next_ordinal = len(self._first_id)
+        first_new_ordinal = next_ordinal = len(self._first_id)
         for row, group in enumerate(groups):
             ordinal = self._ordinal_of_hash.get(group[0].content_hash)
             if ordinal is None and has_shingles[row]:
@@ -373,7 +377,7 @@ class CopyIndex:
         self._bands.insert(keys[new_rows].ravel(), np.repeat(row_ordinal[new_rows], width).astype(np.uint32))
         self._anchors.insert(new_keys, row_ordinal[a_rows[from_new]].astype(np.uint32))
 
-        self._verify(candidates, hashed, row_of_ordinal, new_ids, passages, result)
+        self._verify(candidates, hashed, row_of_ordinal, first_new_ordinal, new_ids, passages, result)
         self._remember(hashed, row_ordinal.tolist())
         more_ids = self._more_ids
         for row in active.tolist():
@@ -453,10 +457,14 @@ class CopyIndex:
         candidates: U64,
         hashed: _Hashed,
         row_of_ordinal: dict[int, int],
+        first_new_ordinal: int,
         new_ids: set[str],
         passages: bool,
         result: FoldResult,
     ) -> None:
+        """Verify the candidate pairs (packed ordinals) and add the copies among them to ``result``:
+        texts from ordinal ``first_new_ordinal`` on were registered by this chunk, and pairs are only
+        reported when one of their articles is in ``new_ids``."""
         options = self.options
         if candidates.size == 0:
             return
@@ -520,38 +528,45 @@ class CopyIndex:
         # Pairs between two texts of one article each (most) are written here with their passages
         # already facing the final (id_a, id_b) order; the others go through _emit with a = lo.
         first_id, more_ids = self._first_id, self._more_ids
-        lo_list, hi_list = lo.tolist(), hi.tolist()
-        with_more = np.fromiter((o for o, ids in more_ids.items() if ids), dtype=np.int64)
-        simple = (~(np.isin(lo, with_more) | np.isin(hi, with_more))).tolist()
-        a_is_lo = [
-            first_id[a] < first_id[b] if plain else True
-            for a, b, plain in zip(lo_list, hi_list, simple, strict=True)
-        ]
-        swap = lo_left != np.asarray(a_is_lo, dtype=bool)
+        lo_at, hi_at = np.searchsorted(involved_array, lo), np.searchsorted(involved_array, hi)
+        has_more = np.fromiter((o in more_ids for o in involved), dtype=bool, count=len(involved))
+        simple = ~(has_more[lo_at] | has_more[hi_at])
+        # Ids are unique, so comparing ranks among the involved texts' first ids compares the ids.
+        id_rank = np.empty(len(involved), dtype=np.int64)
+        id_rank[np.argsort(np.array([first_id[o] for o in involved]), kind="stable")] = np.arange(len(involved))
+        a_is_lo = ~simple | (id_rank[lo_at] < id_rank[hi_at])
+        swap = lo_left != a_is_lo
         judged = _judge_arrays(
             hashes, offsets, layout, to_doc(left_ordinal), to_doc(right_ordinal), options, passages, swap
         )
         accepted, excerpt, jaccard, left_in_right, right_in_left, found = judged
-        append = result.pairs.append
-        left_is_lo = lo_left.tolist()
-        for i in accepted:
-            a, b = lo_list[i], hi_list[i]
+        # A text of one article is new in this chunk exactly when its ordinal is (known texts come back
+        # only with new members, so they are not simple).
+        plain = accepted[simple[accepted] & (hi[accepted] >= first_new_ordinal)]
+        a_ordinal = np.where(a_is_lo[plain], lo[plain], hi[plain])
+        b_ordinal = np.where(a_is_lo[plain], hi[plain], lo[plain])
+        a_is_left = a_ordinal == left_ordinal[plain]
+        result.pairs.extend(
+            map(
+                CopyPair,
+                map(first_id.__getitem__, a_ordinal.tolist()),
+                map(first_id.__getitem__, b_ordinal.tolist()),
+                np.where(excerpt[plain], "excerpt", "near").tolist(),
+                jaccard[plain].tolist(),
+                np.where(a_is_left, left_in_right[plain], right_in_left[plain]).tolist(),
+                np.where(a_is_left, right_in_left[plain], left_in_right[plain]).tolist(),
+                map(found.get, plain.tolist(), repeat(())),
+            )
+        )
+        for i in accepted[~simple[accepted]].tolist():
             kind: CopyKind = "excerpt" if excerpt[i] else "near"
-            if left_is_lo[i]:
-                lo_in_hi, hi_in_lo = left_in_right[i], right_in_left[i]
+            if lo_left[i]:
+                lo_in_hi, hi_in_lo = float(left_in_right[i]), float(right_in_left[i])
             else:
-                lo_in_hi, hi_in_lo = right_in_left[i], left_in_right[i]
-            shared_passages = found.get(i, ())
-            if not simple[i]:
-                self._emit(a, b, kind, jaccard[i], lo_in_hi, hi_in_lo, shared_passages, new_ids, result)
-                continue
-            id_lo, id_hi = first_id[a], first_id[b]
-            if id_lo not in new_ids and id_hi not in new_ids:
-                continue
-            if a_is_lo[i]:
-                append(CopyPair(id_lo, id_hi, kind, jaccard[i], lo_in_hi, hi_in_lo, shared_passages))
-            else:
-                append(CopyPair(id_hi, id_lo, kind, jaccard[i], hi_in_lo, lo_in_hi, shared_passages))
+                lo_in_hi, hi_in_lo = float(right_in_left[i]), float(left_in_right[i])
+            self._emit(
+                int(lo[i]), int(hi[i]), kind, float(jaccard[i]), lo_in_hi, hi_in_lo, found.get(i, ()), new_ids, result
+            )
 
     def _emit(
         self,
@@ -744,12 +759,12 @@ def _judge(
         hashes, offsets, layout, left, right, options, passages, None
     )
     verdicts: list[Verdict | None] = [None] * left.size
-    for i in accepted:
+    for i in accepted.tolist():
         verdicts[i] = Verdict(
             kind="excerpt" if excerpt[i] else "near",
-            jaccard=jaccard[i],
-            containment_left_in_right=left_in_right[i],
-            containment_right_in_left=right_in_left[i],
+            jaccard=float(jaccard[i]),
+            containment_left_in_right=float(left_in_right[i]),
+            containment_right_in_left=float(right_in_left[i]),
             passages=found.get(i, ()),
         )
     return verdicts
@@ -764,8 +779,8 @@ def _judge_arrays(
     options: CopyOptions,
     passages: bool,
     swap: npt.NDArray[np.bool_] | None,
-) -> tuple[list[int], list[bool], list[float], list[float], list[float], dict[int, tuple[Passage, ...]]]:
-    """:func:`_judge` as lists over all pairs: the accepted pair indices, then per pair whether it is an
+) -> tuple[I64, npt.NDArray[np.bool_], F64, F64, F64, dict[int, tuple[Passage, ...]]]:
+    """:func:`_judge` as arrays over all pairs: the accepted pair indices, then per pair whether it is an
     excerpt, its Jaccard and containments (left in right, right in left), and the passages of the
     accepted pairs (with ``a`` and ``b`` exchanged where ``swap``)."""
     comparison = compare_pairs(hashes, offsets, left, right)
@@ -796,11 +811,4 @@ def _judge_arrays(
     with np.errstate(divide="ignore", invalid="ignore"):
         left_in_right = shared / size_left
         right_in_left = shared / size_right
-    return (
-        np.flatnonzero(accepted).tolist(),
-        excerpt.tolist(),
-        jaccard.tolist(),
-        left_in_right.tolist(),
-        right_in_left.tolist(),
-        found,
-    )
+    return np.flatnonzero(accepted), excerpt, jaccard, left_in_right, right_in_left, found

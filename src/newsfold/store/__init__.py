@@ -7,7 +7,10 @@ the write lock up front (``BEGIN IMMEDIATE``) so that concurrent writers queue i
 half-way.
 
 Stage results are written through the ``put_*``/``replace_*`` methods inside a transaction together with
-:meth:`Store.set_mark`, so a stage's batch is either fully visible or not at all.
+:meth:`Store.set_mark`, so a stage's batch is either fully visible or not at all. The methods that write
+events and memberships also keep the event index (:mod:`newsfold.store.event_index`, schema version 4)
+in the same transaction; :meth:`Store.find_events` lists events from it. Several reads that must agree
+run in :meth:`Store.snapshot`, one read transaction.
 
 Example::
 
@@ -592,9 +595,11 @@ class Store:
           events are written: the next page starts after the same sort key, with nothing skipped or
           repeated among events that did not change.
 
-        Reads one snapshot. Cost: index lookups for the matching events (a sort of them when an entity
-        or text filter selects them), never a read of the cards; ``total`` is a count over the same
-        index. Raises :class:`~newsfold.errors.UsageError` for a cursor this listing did not make.
+        Reads one snapshot and never a card. Cost: without an entity or text filter, a walk of the day
+        index over the date range (``total``) and to the page; with one, index lookups for the events
+        it allows and a sort of their keys, or, when it allows more than an eighth of the store (a
+        one-letter substring), a walk of the day index to the page. Raises
+        :class:`~newsfold.errors.UsageError` for a cursor this listing did not make.
         """
         with self.snapshot():
             return event_index.find_events(

@@ -236,7 +236,7 @@ def find_events(
     """Events matching every filter given, from the index: see :meth:`newsfold.store.Store.find_events`."""
     where: list[str] = []
     params: list[Any] = []
-    # Sets of event rows that a filter allows; several are intersected and drive the query.
+    # The event rows that the entity and text filters allow, as subqueries whose results are intersected.
     sets: list[str] = []
     set_params: list[Any] = []
 

@@ -11,9 +11,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from newsfold.copies import CopyIndex, CopyOptions, build_groups, facts_of, kernels, verify_pairs
-from newsfold.copies.containment import compare_pairs
+from newsfold.copies.containment import compare_pairs, winnow_anchors
 from newsfold.copies.groups import MemberFacts
-from newsfold.copies.shingles import tokenize_batch
+from newsfold.copies.shingles import shingle_batch, tokenize_batch
 from newsfold.model import Article, CopyGroup, CopyPair
 from test_copies_index import make_corpus
 
@@ -127,3 +127,16 @@ def test_words_are_hashed_the_same_on_both_paths(monkeypatch: pytest.MonkeyPatch
     expected, found = both_paths(monkeypatch, lambda: tokenize_batch(texts, seed=3))
     for name in ("hashes", "starts", "ends", "doc_offsets"):
         assert np.array_equal(getattr(expected, name), getattr(found, name)), name
+
+
+@pytest.mark.parametrize("key_bits", [32, 64])
+@pytest.mark.parametrize("window", [1, 3, 24])
+def test_anchors_are_chosen_the_same_on_both_paths(
+    monkeypatch: pytest.MonkeyPatch, corpus: list[Article], key_bits: int, window: int
+) -> None:
+    texts = [a.text for a in corpus[:300]] + ["", "a b", "one two three four five six seven", "x " * 40]
+    shingles = shingle_batch(tokenize_batch(texts, seed=1), 5)
+    expected, found = both_paths(monkeypatch, lambda: winnow_anchors(shingles, window, 2, key_bits))
+    assert isinstance(expected, tuple) and isinstance(found, tuple)
+    for want, got in zip(expected, found, strict=True):
+        assert want.dtype == got.dtype and np.array_equal(want, got)

@@ -55,6 +55,11 @@ def winnow_anchors(
     """
     if window < 1:
         raise ValueError(f"window must be at least 1, got {window}")
+    if kernels.enabled():
+        keys, texts = kernels.winnow(
+            shingles.hashes, shingles.doc_offsets, window, np.uint64(seed_constant(seed, 4)), key_bits != 64
+        )
+        return (keys if key_bits == 64 else keys.astype(np.uint32)), texts.astype(np.uint32)
     counts = np.diff(shingles.doc_offsets)
     ranked = mix64(shingles.hashes ^ np.uint64(seed_constant(seed, 4)))
     minima = sliding_min(ranked, window)

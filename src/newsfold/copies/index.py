@@ -529,7 +529,7 @@ class CopyIndex:
         # already facing the final (id_a, id_b) order; the others go through _emit with a = lo.
         first_id, more_ids = self._first_id, self._more_ids
         lo_at, hi_at = np.searchsorted(involved_array, lo), np.searchsorted(involved_array, hi)
-        has_more = np.fromiter((o in more_ids for o in involved), dtype=bool, count=len(involved))
+        has_more = np.isin(involved_array, np.fromiter(more_ids.keys(), dtype=np.int64, count=len(more_ids)))
         simple = ~(has_more[lo_at] | has_more[hi_at])
         # Ids are unique, so comparing ranks among the involved texts' first ids compares the ids.
         id_rank = np.empty(len(involved), dtype=np.int64)

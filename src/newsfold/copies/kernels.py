@@ -309,6 +309,57 @@ def _tokenize_codes(
     return hashes[:words].copy(), starts[:words].copy(), ends[:words].copy(), doc_offsets
 
 
+def _winnow(hashes: U64, offsets: I64, window: int, seed_constant: np.uint64, low_bits: bool) -> tuple[U64, I64]:
+    """The anchors of every text, exactly as :func:`~newsfold.copies.containment.winnow_anchors` chooses
+    them: the smallest ``mix64(hash ^ seed_constant)`` of every window of ``window`` shingles (a text with
+    fewer has one, its smallest), kept as the low 32 bits with ``low_bits``; distinct per text, sorted by
+    text and key. Returns ``(keys, texts)``."""
+    num_docs = offsets.size - 1
+    keys = np.empty(hashes.size, dtype=np.uint64)
+    docs = np.empty(hashes.size, dtype=np.int64)
+    ranked = np.empty(hashes.size, dtype=np.uint64)
+    for p in range(hashes.size):
+        ranked[p] = _mix64_compiled(hashes[p] ^ seed_constant)
+    mask = np.uint64(0xFFFFFFFF) if low_bits else np.uint64(0xFFFFFFFFFFFFFFFF)
+    queue = np.empty(hashes.size + 1, dtype=np.int64)  # positions whose values increase front to back
+    count = 0
+    for d in range(num_docs):
+        lo, hi = offsets[d], offsets[d + 1]
+        if hi == lo:
+            continue
+        start = count
+        if hi - lo < window:
+            smallest = ranked[lo]
+            for p in range(lo + 1, hi):
+                smallest = min(smallest, ranked[p])
+            keys[count] = smallest & mask
+            docs[count] = d
+            count += 1
+            continue
+        head = tail = 0
+        for p in range(lo, hi):
+            while tail > head and ranked[queue[tail - 1]] >= ranked[p]:
+                tail -= 1
+            queue[tail] = p
+            tail += 1
+            if queue[head] <= p - window:
+                head += 1
+            if p >= lo + window - 1:
+                key = ranked[queue[head]] & mask
+                if count == start or keys[count - 1] != key:
+                    keys[count] = key
+                    docs[count] = d
+                    count += 1
+        chosen = np.sort(keys[start:count])
+        distinct = 0
+        for i in range(chosen.size):
+            if i == 0 or chosen[i] != chosen[i - 1]:
+                keys[start + distinct] = chosen[i]
+                distinct += 1
+        count = start + distinct
+    return keys[:count].copy(), docs[:count].copy()
+
+
 def _spanning_forest(num_items: int, a: I64, b: I64, order: I64) -> tuple[I64, I64]:
     """Kruskal over the edges ``(a[e], b[e])`` taken in ``order``: every item's root (the smallest item
     of its component) and, per edge, whether it joined two components (1) or not (0)."""
@@ -339,6 +390,7 @@ def _spanning_forest(num_items: int, a: I64, b: I64, order: I64) -> tuple[I64, I
 _table_bits = _compile(_bits_for)
 _mix64_compiled = _compile(_mix64)
 tokenize_codes = _compile(_tokenize_codes)
+winnow = _compile(_winnow)
 distinct_counts = _compile(_distinct_counts)
 compare_sorted = _compile(_compare_sorted)
 passage_spans = _compile(_passage_spans)
@@ -366,4 +418,5 @@ def warm_up() -> None:
         np.array([104, 105, 0, 33], dtype=np.uint32), np.arange(128, dtype=np.uint32), offsets[:2] * 3,
         np.uint64(1), np.uint64(3),
     )
+    winnow(hashes, offsets, 2, np.uint64(1), True)
     spanning_forest(2, pairs_left, pairs_right, np.zeros(1, dtype=np.int64))

@@ -15,8 +15,10 @@ docs/copies.md), later processes load the cached machine code.
 
 from __future__ import annotations
 
+import importlib.util
 import os
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -26,34 +28,37 @@ I64 = npt.NDArray[np.int64]
 U64 = npt.NDArray[np.uint64]
 Bools = npt.NDArray[np.bool_]
 
-numba: Any
-try:
-    import numba
-except ImportError:  # pragma: no cover - numba is a dependency; this keeps a broken install usable
-    numba = None
-
 KERNELS_ENV = "NEWSFOLD_COPIES_KERNELS"
 """Environment variable: ``numpy`` selects the pure-numpy path; anything else (or unset) the kernels."""
 
 
+@lru_cache(maxsize=1)
+def _numba_installed() -> bool:
+    return importlib.util.find_spec("numba") is not None
+
+
 def enabled() -> bool:
-    """Whether the compiled kernels are used (numba importable and not switched off)."""
-    return numba is not None and os.environ.get(KERNELS_ENV, "numba").strip().lower() != "numpy"
+    """Whether the compiled kernels are used (numba installed and not switched off)."""
+    return os.environ.get(KERNELS_ENV, "numba").strip().lower() != "numpy" and _numba_installed()
 
 
-def _compile(function: Callable[..., Any]) -> Callable[..., Any]:
-    if numba is None:  # pragma: no cover
-        return function
-    compiled: Callable[..., Any] = numba.njit(cache=True, nogil=True)(function)
-    return compiled
+class _Kernel:
+    """A function compiled by numba on its first call: numba (about 0.5 s to import) is imported then,
+    not whenever newsfold is. Kernels call no other kernel, so each compiles on its own."""
 
+    __slots__ = ("_compiled", "_function")
 
-def _bits_for(size: int) -> int:
-    """The log2 of a table size with at least two slots per entry (a load factor of at most 1/2)."""
-    bits = 4
-    while (1 << bits) < 2 * size:
-        bits += 1
-    return bits
+    def __init__(self, function: Callable[..., Any]) -> None:
+        self._function = function
+        self._compiled: Callable[..., Any] | None = None
+
+    def __call__(self, *args: Any) -> Any:
+        compiled = self._compiled
+        if compiled is None:
+            import numba
+
+            compiled = self._compiled = numba.njit(cache=True, nogil=True)(self._function)
+        return compiled(*args)
 
 
 def _distinct_counts(hashes: U64, offsets: I64) -> I64:
@@ -62,12 +67,18 @@ def _distinct_counts(hashes: U64, offsets: I64) -> I64:
     longest = 0
     for d in range(num_docs):
         longest = max(longest, offsets[d + 1] - offsets[d])
-    table = np.empty(1 << _table_bits(longest), dtype=np.uint64)
+    bits = 4
+    while (1 << bits) < 2 * longest:
+        bits += 1
+    table = np.empty(1 << bits, dtype=np.uint64)
     owner = np.full(table.size, -1, dtype=np.int64)
     counts = np.zeros(num_docs, dtype=np.int64)
     for d in range(num_docs):
         lo, hi = offsets[d], offsets[d + 1]
-        mask = (1 << _table_bits(hi - lo)) - 1
+        bits = 4
+        while (1 << bits) < 2 * (hi - lo):
+            bits += 1
+        mask = (1 << bits) - 1
         distinct = 0
         for p in range(lo, hi):
             value = hashes[p]
@@ -101,7 +112,10 @@ def _compare_sorted(
     match_left = np.empty(total, dtype=np.int64)
     match_right = np.empty(total, dtype=np.int64)
     shared = np.zeros(num_pairs, dtype=np.int64)
-    size = 1 << _table_bits(longest)
+    bits = 4
+    while (1 << bits) < 2 * longest:
+        bits += 1
+    size = 1 << bits
     table = np.empty(size, dtype=np.uint64)
     first = np.empty(size, dtype=np.int64)
     built = np.full(size, -1, dtype=np.int64)  # which build wrote a slot: stale slots read as empty
@@ -111,7 +125,10 @@ def _compare_sorted(
     while i < num_pairs:
         d = right[i]
         lo, hi = offsets[d], offsets[d + 1]
-        mask = (1 << _table_bits(hi - lo)) - 1
+        bits = 4
+        while (1 << bits) < 2 * (hi - lo):  # at least two slots per shingle
+            bits += 1
+        mask = (1 << bits) - 1
         for p in range(lo, hi):
             value = hashes[p]
             slot = np.int64(value & np.uint64(mask))
@@ -256,15 +273,6 @@ def _gather_ranges(source: npt.NDArray[Any], lo: I64, hi: I64, out: npt.NDArray[
     return at
 
 
-def _mix64(value: np.uint64) -> np.uint64:
-    """:func:`~newsfold.copies.shingles.mix64` of one value (murmur3 ``fmix64``)."""
-    value ^= value >> np.uint64(33)
-    value *= np.uint64(0xFF51AFD7ED558CCD)
-    value ^= value >> np.uint64(33)
-    value *= np.uint64(0xC4CEB9FE1A85EC53)
-    return value ^ (value >> np.uint64(33))
-
-
 def _tokenize_codes(
     codes: npt.NDArray[np.uint32],
     table: npt.NDArray[np.uint32],
@@ -301,7 +309,12 @@ def _tokenize_codes(
                 value += np.uint64(folded) * power
                 power *= poly_base
                 i += 1
-            hashes[words] = _mix64_compiled(value ^ seed_constant)
+            value ^= seed_constant  # then murmur3 fmix64, as shingles.mix64
+            value ^= value >> np.uint64(33)
+            value *= np.uint64(0xFF51AFD7ED558CCD)
+            value ^= value >> np.uint64(33)
+            value *= np.uint64(0xC4CEB9FE1A85EC53)
+            hashes[words] = value ^ (value >> np.uint64(33))
             starts[words] = begin - first
             ends[words] = i - first
             words += 1
@@ -319,7 +332,12 @@ def _winnow(hashes: U64, offsets: I64, window: int, seed_constant: np.uint64, lo
     docs = np.empty(hashes.size, dtype=np.int64)
     ranked = np.empty(hashes.size, dtype=np.uint64)
     for p in range(hashes.size):
-        ranked[p] = _mix64_compiled(hashes[p] ^ seed_constant)
+        value = hashes[p] ^ seed_constant  # then murmur3 fmix64, as shingles.mix64
+        value ^= value >> np.uint64(33)
+        value *= np.uint64(0xFF51AFD7ED558CCD)
+        value ^= value >> np.uint64(33)
+        value *= np.uint64(0xC4CEB9FE1A85EC53)
+        ranked[p] = value ^ (value >> np.uint64(33))
     mask = np.uint64(0xFFFFFFFF) if low_bits else np.uint64(0xFFFFFFFFFFFFFFFF)
     queue = np.empty(hashes.size + 1, dtype=np.int64)  # positions whose values increase front to back
     count = 0
@@ -387,15 +405,13 @@ def _spanning_forest(num_items: int, a: I64, b: I64, order: I64) -> tuple[I64, I
     return roots, joined
 
 
-_table_bits = _compile(_bits_for)
-_mix64_compiled = _compile(_mix64)
-tokenize_codes = _compile(_tokenize_codes)
-winnow = _compile(_winnow)
-distinct_counts = _compile(_distinct_counts)
-compare_sorted = _compile(_compare_sorted)
-passage_spans = _compile(_passage_spans)
-gather_ranges = _compile(_gather_ranges)
-spanning_forest = _compile(_spanning_forest)
+tokenize_codes = _Kernel(_tokenize_codes)
+winnow = _Kernel(_winnow)
+distinct_counts = _Kernel(_distinct_counts)
+compare_sorted = _Kernel(_compare_sorted)
+passage_spans = _Kernel(_passage_spans)
+gather_ranges = _Kernel(_gather_ranges)
+spanning_forest = _Kernel(_spanning_forest)
 
 
 def warm_up() -> None:

@@ -212,10 +212,16 @@ def _compare_pairs_compiled(hashes: U64, offsets: I64, left: I64, right: I64) ->
     hashes = np.ascontiguousarray(hashes, dtype=np.uint64)
     offsets = np.ascontiguousarray(offsets, dtype=np.int64)
     order = np.argsort(right, kind="stable")
-    shared_sorted, match_pair, match_left, match_right = kernels.compare_sorted(
-        hashes, offsets, np.ascontiguousarray(left[order], dtype=np.int64), np.ascontiguousarray(right[order], dtype=np.int64)
+    shared_sorted, match_pair, match_left, match_right, set_size = kernels.compare_sorted(
+        hashes,
+        offsets,
+        np.ascontiguousarray(left[order], dtype=np.int64),
+        np.ascontiguousarray(right[order], dtype=np.int64),
+        order.astype(np.int64),
     )
-    set_size = kernels.distinct_counts(hashes, offsets)
+    # Right-hand texts were counted while their tables were built; count the others.
+    missing = set_size < 0
+    set_size[missing] = kernels.distinct_counts(hashes, offsets, missing)[missing]
     shared = np.empty(left.size, dtype=np.int64)
     shared[order] = shared_sorted
     return PairComparison(
@@ -224,7 +230,7 @@ def _compare_pairs_compiled(hashes: U64, offsets: I64, left: I64, right: I64) ->
         shared=shared,
         size_left=set_size[left],
         size_right=set_size[right],
-        match_pair=order[match_pair].astype(np.int64),
+        match_pair=match_pair,
         match_left=match_left,
         match_right=match_right,
     )

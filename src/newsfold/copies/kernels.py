@@ -61,8 +61,8 @@ class _Kernel:
         return compiled(*args)
 
 
-def _distinct_counts(hashes: U64, offsets: I64) -> I64:
-    """The number of distinct hashes of every text."""
+def _distinct_counts(hashes: U64, offsets: I64, needed: Bools) -> I64:
+    """The number of distinct hashes of every text ``d`` with ``needed[d]`` (0 for the others)."""
     num_docs = offsets.size - 1
     longest = 0
     for d in range(num_docs):
@@ -74,6 +74,8 @@ def _distinct_counts(hashes: U64, offsets: I64) -> I64:
     owner = np.full(table.size, -1, dtype=np.int64)
     counts = np.zeros(num_docs, dtype=np.int64)
     for d in range(num_docs):
+        if not needed[d]:
+            continue
         lo, hi = offsets[d], offsets[d + 1]
         bits = 4
         while (1 << bits) < 2 * (hi - lo):
@@ -97,12 +99,14 @@ def _distinct_counts(hashes: U64, offsets: I64) -> I64:
 
 
 def _compare_sorted(
-    hashes: U64, offsets: I64, left: I64, right: I64
-) -> tuple[I64, I64, I64, I64]:
+    hashes: U64, offsets: I64, left: I64, right: I64, pair_number: I64
+) -> tuple[I64, I64, I64, I64, I64]:
     """:func:`~newsfold.copies.containment.compare_pairs` for pairs sorted by ``right``: per pair the
-    shared distinct shingles, then the matches (pair, left position, first right position), in pair order
-    and increasing left position, as arrays cut to their length."""
+    shared distinct shingles; the matches (``pair_number`` of the pair, left position, first right
+    position), in pair order and increasing left position, as arrays cut to their length; and the number
+    of distinct shingles of every right-hand text (-1 for the other texts)."""
     num_pairs = left.size
+    set_size = np.full(offsets.size - 1, -1, dtype=np.int64)
     total = 0
     longest = 0
     for i in range(num_pairs):
@@ -129,6 +133,7 @@ def _compare_sorted(
         while (1 << bits) < 2 * (hi - lo):  # at least two slots per shingle
             bits += 1
         mask = (1 << bits) - 1
+        distinct = 0
         for p in range(lo, hi):
             value = hashes[p]
             slot = np.int64(value & np.uint64(mask))
@@ -137,10 +142,12 @@ def _compare_sorted(
                     built[slot] = i
                     table[slot] = value
                     first[slot] = p
+                    distinct += 1
                     break
                 if table[slot] == value:
                     break
                 slot = (slot + 1) & mask
+        set_size[d] = distinct
         j = i
         while j < num_pairs and right[j] == d:
             if hi > lo:
@@ -151,7 +158,7 @@ def _compare_sorted(
                     slot = np.int64(value & np.uint64(mask))
                     while built[slot] == i:
                         if table[slot] == value:
-                            match_pair[found] = j
+                            match_pair[found] = pair_number[j]
                             match_left[found] = p
                             match_right[found] = first[slot]
                             found += 1
@@ -163,7 +170,7 @@ def _compare_sorted(
                 shared[j] = common
             j += 1
         i = j
-    return shared, match_pair[:found], match_left[:found], match_right[:found]
+    return shared, match_pair[:found], match_left[:found], match_right[:found], set_size
 
 
 def _passage_spans(
@@ -421,8 +428,10 @@ def warm_up() -> None:
     hashes = np.array([1, 2, 3, 2], dtype=np.uint64)
     offsets = np.array([0, 2, 4], dtype=np.int64)
     pairs_left, pairs_right = np.array([0], dtype=np.int64), np.array([1], dtype=np.int64)
-    distinct_counts(hashes, offsets)
-    _, match_pair, match_left, match_right = compare_sorted(hashes, offsets, pairs_left, pairs_right)
+    distinct_counts(hashes, offsets, np.ones(2, dtype=np.bool_))
+    _, match_pair, match_left, match_right, _ = compare_sorted(
+        hashes, offsets, pairs_left, pairs_right, np.zeros(1, dtype=np.int64)
+    )
     passage_spans(
         match_pair, match_left, match_right, np.ones(1, dtype=np.bool_), pairs_left, pairs_right, offsets,
         offsets, 1, 8, 1,

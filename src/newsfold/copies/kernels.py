@@ -1,16 +1,16 @@
-"""Compiled loops for the hot paths of verification and grouping (numba), with the numpy code as fallback.
+"""Compiled loops for the hot paths of the copies engine (numba), with the numpy code as fallback.
 
-Verification compares every candidate pair on its real shingle sets and aligns its passages; grouping
-runs union-find over every verified pair. In numpy these are many passes over large temporary arrays
-(a 64-bit-to-small-id table, gathers, masks); here each is one loop that stays in cache: a per-text
-open-addressing table from shingle hash to its first position is built once per right-hand text and
-probed by the shingles of all its left-hand partners.
+Tokenizing, winnowing, verifying every candidate pair on its real shingle sets, aligning passages and
+union-find over the verified pairs are, in numpy, many passes over large temporary arrays (a
+64-bit-to-small-id table, gathers, masks); here each is one loop that stays in cache. Verification
+builds, per right-hand text, an open-addressing table from shingle hash to first position, at most half
+full, and probes it with the shingles of all its left-hand partners.
 
-The kernels give exactly the results of the numpy code they replace (a test checks it on a generated
-corpus). They are used when numba imports and ``NEWSFOLD_COPIES_KERNELS`` is not ``numpy``; set it to
-``numpy`` to run the pure-numpy path. Kernels are compiled on first use and cached on disk next to this
-module (``cache=True``): the first call in a fresh environment costs a few seconds of compilation (see
-docs/copies.md), later processes load the cached machine code.
+The kernels give exactly the results of the numpy code they replace (``tests/test_copies_kernels.py``).
+They are used when numba is installed and ``NEWSFOLD_COPIES_KERNELS`` is not ``numpy``; set it to
+``numpy`` to run the pure-numpy path. numba is imported and each kernel compiled at its first call, and
+the machine code is cached on disk (``cache=True``): the first call in a fresh environment costs a few
+seconds of compilation (see docs/copies.md), later processes load the cached code.
 """
 
 from __future__ import annotations
@@ -422,7 +422,8 @@ spanning_forest = _Kernel(_spanning_forest)
 
 
 def warm_up() -> None:
-    """Compile (or load from the cache) every kernel on a tiny input, so a timed run excludes it."""
+    """Compile (or load from the cache) every kernel on a tiny input, so a timed run excludes it. The
+    inputs have the types the engine passes (numba compiles once per argument type)."""
     if not enabled():
         return
     hashes = np.array([1, 2, 3, 2], dtype=np.uint64)
@@ -439,9 +440,7 @@ def warm_up() -> None:
     gather_ranges(hashes, offsets[:1], offsets[1:2], np.empty(4, dtype=np.uint64), 0)
     gather_ranges(offsets, offsets[:1], offsets[1:2], np.empty(4, dtype=np.int64), 0)
     gather_ranges(offsets.astype(np.int32), offsets[:1], offsets[1:2], np.empty(4, dtype=np.int64), 0)
-    tokenize_codes(
-        np.array([104, 105, 0, 33], dtype=np.uint32), np.arange(128, dtype=np.uint32), offsets[:2] * 3,
-        np.uint64(1), np.uint64(3),
-    )
+    codes = np.frombuffer("hi\x00!".encode("utf-32-le"), dtype=np.uint32)  # read-only, as the tokenizer's
+    tokenize_codes(codes, np.arange(128, dtype=np.uint32), offsets[:2] * 3, np.uint64(1), np.uint64(3))
     winnow(hashes, offsets, 2, np.uint64(1), True)
     spanning_forest(2, pairs_left, pairs_right, np.zeros(1, dtype=np.int64))

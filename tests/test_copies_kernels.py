@@ -20,6 +20,7 @@ from test_copies_index import make_corpus
 
 def both_paths(monkeypatch: pytest.MonkeyPatch, run: object) -> tuple[object, object]:
     assert callable(run)
+    monkeypatch.setattr(kernels, "MIN_SIZE", 0)  # the kernels even for the small inputs of these tests
     monkeypatch.setenv(kernels.KERNELS_ENV, "numpy")
     assert not kernels.enabled()
     expected = run()
@@ -28,9 +29,10 @@ def both_paths(monkeypatch: pytest.MonkeyPatch, run: object) -> tuple[object, ob
     return expected, run()
 
 
-def test_the_kernels_are_on_by_default(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_kernels_are_on_by_default_for_inputs_worth_compiling_them(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv(kernels.KERNELS_ENV, raising=False)
-    assert kernels.enabled()
+    assert kernels.enabled() and kernels.enabled(kernels.MIN_SIZE)
+    assert not kernels.enabled(kernels.MIN_SIZE - 1)
 
 
 def test_compare_pairs_is_the_same_on_both_paths(monkeypatch: pytest.MonkeyPatch) -> None:

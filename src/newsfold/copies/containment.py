@@ -55,7 +55,7 @@ def winnow_anchors(
     """
     if window < 1:
         raise ValueError(f"window must be at least 1, got {window}")
-    if kernels.enabled():
+    if kernels.enabled(shingles.hashes.size):
         keys, texts = kernels.winnow(
             shingles.hashes, shingles.doc_offsets, window, np.uint64(seed_constant(seed, 4)), key_bits != 64
         )
@@ -146,7 +146,7 @@ def compare_pairs(hashes: U64, offsets: I64, left: I64, right: I64) -> PairCompa
     empty = np.zeros(0, dtype=np.int64)
     if num_pairs == 0:
         return PairComparison(left, right, empty, empty, empty, empty, empty, empty)
-    if kernels.enabled():
+    if kernels.enabled(hashes.size):
         return _compare_pairs_compiled(hashes, offsets, left, right)
     dense = dense_ids(hashes)
     order = np.argsort(right, kind="stable")

@@ -111,7 +111,8 @@ def build_groups(
     least ``containment_threshold``) of an ``excerpt`` pair with a longer member of its group; ``reprint``
     for everyone else. The result does not depend on the order of ``pairs``.
     """
-    if kernels.enabled():
+    pairs = pairs if isinstance(pairs, list) else list(pairs)
+    if kernels.enabled(10 * len(pairs)):
         with cyclic_gc_paused():
             return _build_groups_compiled(pairs, facts, containment_threshold, split_below)
     ranked = sorted(pairs, key=lambda p: (-pair_similarity(p), p.id_a, p.id_b))

@@ -642,7 +642,7 @@ def _pack(lo: npt.NDArray[np.integer], hi: npt.NDArray[np.integer]) -> U64:
 
 def _combine(selections: list[tuple[_Hashed, I64]]) -> tuple[U64, I64, WordLayout]:
     """The shingle hashes, text offsets and word layout of the selected rows of hashed batches, in order."""
-    if kernels.enabled():
+    if kernels.enabled(sum(int(batch.shingles.hashes.size) for batch, _ in selections)):
         return _combine_compiled(selections)
     hashes: list[U64] = []
     shingle_counts: list[I64] = []

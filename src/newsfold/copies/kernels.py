@@ -37,8 +37,17 @@ def _numba_installed() -> bool:
     return importlib.util.find_spec("numba") is not None
 
 
-def enabled() -> bool:
-    """Whether the compiled kernels are used (numba installed and not switched off)."""
+MIN_SIZE = 50_000
+"""Inputs smaller than this many elements (code points, shingles, matches; pairs count ten each) take
+the numpy path, which is quick enough there: a short fold (one posted article, a small demo corpus) in a
+fresh environment then does not wait seconds for the kernels to compile."""
+
+
+def enabled(size: int | None = None) -> bool:
+    """Whether the compiled kernels are used (numba installed and not switched off), for an input of
+    ``size`` elements when given (see :data:`MIN_SIZE`)."""
+    if size is not None and size < MIN_SIZE:
+        return False
     return os.environ.get(KERNELS_ENV, "numba").strip().lower() != "numpy" and _numba_installed()
 
 

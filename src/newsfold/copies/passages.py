@@ -75,7 +75,7 @@ def passages_from_matches(
     ``a`` is the left text and ``b`` the right one, except for pairs with ``swap[i]``, whose passages
     have the two exchanged.
     """
-    if kernels.enabled():
+    if kernels.enabled(comparison.match_pair.size):
         passage_pair, p_a0, p_a1, p_b0, p_b1 = kernels.passage_spans(
             comparison.match_pair,
             comparison.match_left,

@@ -153,7 +153,7 @@ def _tokenize_some(texts: list[str], seed: int) -> TokenBatch:
     np.cumsum(lengths + 1, out=char_starts[1:])
     joined = "\x00".join(texts)
     codes = np.frombuffer(joined.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    if kernels.enabled():
+    if kernels.enabled(codes.size):
         hashes, starts, ends, doc_offsets = kernels.tokenize_codes(
             codes, table, char_starts, np.uint64(seed_constant(seed, 1)), np.uint64(_INVERSE_BASE)
         )

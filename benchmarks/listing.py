@@ -19,6 +19,10 @@ the ratio, and whether both peers return the same page and total. The text query
 the 2,000 newest hits and the headline, people and places as words, so its row says how many of the
 page's events agree.
 
+It first times the index's upkeep: ``--write-events`` events (a card and two memberships each) written
+into a fresh store through the store's methods, with the index kept and with its maintenance switched
+off.
+
     .venv/bin/python benchmarks/listing.py --events 200000 --db /tmp/listing.db
 """
 
@@ -30,6 +34,7 @@ import json
 import random
 import statistics
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -37,7 +42,7 @@ from pathlib import Path
 from typing import Any
 
 from newsfold.model import Article
-from newsfold.store import Store
+from newsfold.store import Store, event_index
 from newsfold.store.cards import card_summary
 from newsfold.views import filter_events
 
@@ -199,6 +204,39 @@ def queries(store: Store) -> list[tuple[str, dict[str, Any]]]:
     ]
 
 
+def write_cost(events: int, seed: int = 2) -> tuple[float, float]:
+    """Microseconds per event written (a card and two memberships, in transactions of 1,000 events)
+    into a fresh store, with the event index kept and with its maintenance switched off (the peer)."""
+    rng = random.Random(seed)
+    cards = [
+        (f"ev-{n}", {"headline": f"Headline {n} of the day", "who": [f"Person {rng.randrange(5000)}",
+         f"Org {rng.randrange(500)}"], "where": [f"Place {rng.randrange(800)}"],
+         "when": (FIRST_DAY + dt.timedelta(days=n % DAYS)).isoformat(),
+         "unique": [{"article_id": f"a-{n}-1", "sentences": ["a sentence of forty words " * 8]}]})
+        for n in range(events)
+    ]
+    rows = [(f"a-{n}-{k}", f"ev-{n}", 0.5, {"term_cosine": 0.6}) for n in range(events) for k in range(2)]
+
+    def run() -> float:
+        with tempfile.TemporaryDirectory() as folder, Store(Path(folder) / "write.db") as store:
+            started = time.perf_counter()
+            for first in range(0, events, 1000):
+                with store.transaction():
+                    store.put_events(cards[first : first + 1000])
+                    store.put_event_members(rows[2 * first : 2 * first + 2000])
+            return (time.perf_counter() - started) * 1e6 / events
+
+    with_index = run()
+    kept = event_index.index_events, event_index.recount_sizes
+    event_index.index_events = lambda connection, written: None  # type: ignore[assignment]
+    event_index.recount_sizes = lambda connection, written: None  # type: ignore[assignment]
+    try:
+        without_index = run()
+    finally:
+        event_index.index_events, event_index.recount_sizes = kept
+    return with_index, without_index
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--events", type=int, default=200_000, help="events to build (default 200,000)")
@@ -207,7 +245,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="store to build, or to reuse when it exists (default: a temporary file)")
     parser.add_argument("--repeat", type=int, default=9, help="runs of each indexed query (median shown)")
     parser.add_argument("--scan-repeat", type=int, default=2, help="runs of each full-scan query")
+    parser.add_argument("--write-events", type=int, default=20_000,
+                        help="events written to time the index's upkeep (0: skip)")
+    parser.add_argument("--write-only", action="store_true", help="time the upkeep only, no listing")
     args = parser.parse_args(argv)
+
+    if args.write_events:
+        with_index, without_index = write_cost(args.write_events)
+        print(f"writing {args.write_events:,} events (card + 2 memberships each): {with_index:.0f} µs per event "
+              f"with the index, {without_index:.0f} µs without")
+    if args.write_only:
+        return 0
 
     path = args.db or Path(f"/tmp/newsfold-listing-{args.events}.db")
     if not path.exists():

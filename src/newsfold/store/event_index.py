@@ -53,7 +53,8 @@ CREATE TRIGGER event_index_fts_delete AFTER DELETE ON event_index BEGIN
     INSERT INTO event_index_fts(event_index_fts, rowid, headline, people_places)
     VALUES ('delete', old.ix, old.headline, old.people_places);
 END;
-CREATE TRIGGER event_index_fts_update AFTER UPDATE OF headline, people_places ON event_index BEGIN
+CREATE TRIGGER event_index_fts_update AFTER UPDATE OF headline, people_places ON event_index
+WHEN old.headline IS NOT new.headline OR old.people_places IS NOT new.people_places BEGIN
     INSERT INTO event_index_fts(event_index_fts, rowid, headline, people_places)
     VALUES ('delete', old.ix, old.headline, old.people_places);
     INSERT INTO event_index_fts(rowid, headline, people_places) VALUES (new.ix, new.headline, new.people_places);
@@ -104,8 +105,7 @@ class EventPage:
     next: str | None
 
 
-def _row(event_id: str, card: Mapping[str, Any]) -> tuple[Any, ...]:
-    summary = card_summary(card)
+def _row(event_id: str, summary: Mapping[str, Any]) -> tuple[Any, ...]:
     start, end = summary["start"], summary["end"]
     span = 0
     if start is not None and end is not None:
@@ -126,7 +126,8 @@ def index_events(connection: sqlite3.Connection, events: Iterable[tuple[str, Map
     """Write (or rewrite) the index rows of ``events`` (``(event_id, card)``), their member counts taken
     from ``event_members`` and their entities. Call inside the write transaction of the cards."""
     for event_id, card in events:
-        row = _row(event_id, card)
+        summary = card_summary(card)
+        row = _row(event_id, summary)
         (ix,) = connection.execute(
             "INSERT INTO event_index (event_id, undated, start_day, end_day, span_days, headline, people_places,"
             " summary, size) VALUES (?, ?, ?, ?, ?, ?, ?, ?, (SELECT count(*) FROM event_members WHERE event_id = ?))"
@@ -137,13 +138,12 @@ def index_events(connection: sqlite3.Connection, events: Iterable[tuple[str, Map
             (*row, event_id),
         ).fetchone()
         connection.execute("DELETE FROM event_entities WHERE event = ?", (ix,))
-        names = sorted({name.lower() for name in json.loads(row[-1])["entities"]})
-        for name in names:
-            connection.execute("INSERT INTO entity_names (name) VALUES (?) ON CONFLICT(name) DO NOTHING", (name,))
-            connection.execute(
-                "INSERT OR IGNORE INTO event_entities (entity, event) SELECT id, ? FROM entity_names WHERE name = ?",
-                (ix, name),
-            )
+        names = [(name,) for name in sorted({name.lower() for name in summary["entities"]})]
+        connection.executemany("INSERT INTO entity_names (name) VALUES (?) ON CONFLICT(name) DO NOTHING", names)
+        connection.executemany(
+            "INSERT OR IGNORE INTO event_entities (entity, event) SELECT id, ? FROM entity_names WHERE name = ?",
+            [(ix, name) for (name,) in names],
+        )
 
 
 def unindex_events(connection: sqlite3.Connection, event_ids: Iterable[str]) -> None:

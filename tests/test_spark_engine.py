@@ -21,7 +21,11 @@ import pyarrow as pa  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
 from newsfold.copies import CopyOptions, find_copies  # noqa: E402
-from newsfold.engines.event_windows import WindowOptions, group_events_windowed  # noqa: E402
+from newsfold.engines.event_windows import (  # noqa: E402
+    WindowOptions,
+    group_events_windowed,
+    storylines_windowed,
+)
 from newsfold.engines.local import fold_local  # noqa: E402
 from newsfold.engines.spark import (  # noqa: E402
     SparkOptions,
@@ -36,6 +40,7 @@ from newsfold.export import COLUMNS  # noqa: E402
 from newsfold.model import Skipped  # noqa: E402
 from newsfold.pipeline import fold, read_articles  # noqa: E402
 from newsfold.store import Store  # noqa: E402
+from newsfold.stories import StoryOptions  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -87,7 +92,7 @@ def _assignments(out: Path) -> list[tuple[Any, ...]]:
 @pytest.fixture(scope="module")
 def spark_out(spark: Any, corpus: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("spark") / "out"
-    fold_spark([str(corpus)], out, spark=spark, events=WINDOWS)
+    fold_spark([str(corpus)], out, spark=spark, events=WINDOWS, stories=StoryOptions())
     return out
 
 
@@ -237,7 +242,8 @@ def test_run_spark_fold_reports_like_the_local_fold(
     captured = capsys.readouterr()
     assert code == 1  # a line that is not JSON was skipped
     assert "read       7" in captured.out
-    assert "stories not run" in captured.err
+    assert "stories    " in captured.out
+    assert (tmp_path / "out" / "stories").is_dir()
     assert "events     " in captured.out
     assert "skipped" in captured.err
     kinds = [json.loads(line)["kind"] for line in skipped_file.read_text(encoding="utf-8").splitlines()]
@@ -252,6 +258,7 @@ def test_run_spark_fold_reports_like_the_local_fold(
         (None, ("copies",), "needs --out"),
         (Path("x"), ("events",), "include it in --stages"),
         (Path("x"), ("copies", "topics"), "unknown stage"),
+        (Path("x"), ("copies", "stories"), "include events"),
     ],
 )
 def test_run_spark_fold_usage_errors(out: Path | None, stages: tuple[str, ...], message: str) -> None:
@@ -269,3 +276,30 @@ def test_events_by_windows_match_the_windowed_reference(spark_out: Path, corpus:
     copy_groups = {m.article_id: g.id for g in groups for m in g.members}
     expected = group_events_windowed(articles, WINDOWS, copy_groups=copy_groups)
     assert {row[0]: row[3] for row in _assignments(spark_out)} == expected
+
+
+def test_storylines_match_the_windowed_reference(spark_out: Path, corpus: Path, tmp_path: Path) -> None:
+    """The stories step links the stitched events as link_storylines does over the same features."""
+    with Store(tmp_path / "reference.db") as store:
+        fold([str(corpus)], store, stages=())
+        articles = list(store.iter_articles())
+    _, groups = find_copies(articles)
+    copy_groups = {m.article_id: g.id for g in groups for m in g.members}
+    event_of, stories = storylines_windowed(articles, WINDOWS, copy_groups=copy_groups)
+    found = {row[0]: (row[3], row[4]) for row in _assignments(spark_out)}
+    assert found == {a: (e, stories.assignments[e]) for a, e in event_of.items()}
+    links = {link.later: link for story in stories.storylines for link in story.links}
+    assert links, "the generated corpus should hold storylines of more than one event"
+    rows = pq.read_table(spark_out / "stories").to_pylist()
+    assert len(rows) == len(stories.assignments)
+    for row in rows:
+        evidence = json.loads(row["evidence"])
+        if row["event"] in links:
+            expected = links[row["event"]]
+            assert evidence["earlier"] == expected.earlier
+            assert evidence["score"] == pytest.approx(expected.score)
+            assert evidence["shared_actors"] == list(expected.shared_actors)
+        else:
+            assert evidence == {"root": True}
+    report = json.loads((spark_out / "report.json").read_text(encoding="utf-8"))
+    assert report["storylines"] == len(stories.storylines) and report["story_links"] == len(links)

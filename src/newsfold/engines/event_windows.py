@@ -31,7 +31,9 @@ from dataclasses import dataclass
 
 from newsfold.events import ClusterOptions, group_events, publication_key
 from newsfold.events.cluster import event_id_for
+from newsfold.events.features import ArticleFeatures
 from newsfold.model import Article
+from newsfold.stories.link import StoryGrouping, StoryOptions, link_storylines
 
 
 @dataclass(frozen=True, slots=True)
@@ -169,3 +171,36 @@ def group_events_windowed(
     mapper = map_windows if map_windows is not None else map
     results = dict(zip(numbers, mapper(run, [per_window[n] for n in numbers]), strict=True))
     return stitch(results, windows, order)
+
+
+def storylines_windowed(
+    articles: Sequence[Article],
+    options: WindowOptions | None = None,
+    *,
+    cluster_options: ClusterOptions | None = None,
+    copy_groups: Mapping[str, str] | None = None,
+    story_options: StoryOptions | None = None,
+) -> tuple[dict[str, str], StoryGrouping]:
+    """``(article id -> event id, storylines)``: :func:`group_events_windowed`, then
+    :func:`~newsfold.stories.link_storylines` over the stitched events, each event's profile built from
+    its members' features as their owner window computed them, members in the order of ``articles``
+    (the order the Spark engine reads them in). What the Spark engine's stories step computes.
+    """
+    options = options if options is not None else WindowOptions()
+    cluster_options = cluster_options if cluster_options is not None else ClusterOptions()
+    copies = dict(copy_groups or {})
+    per_window, windows, order = window_inputs(articles, options, cluster_options)
+    results: dict[int, dict[str, str]] = {}
+    features: dict[str, ArticleFeatures] = {}
+    for number in sorted(per_window):
+        grouping = group_events(per_window[number], options=cluster_options, copy_groups=copies)
+        results[number] = dict(grouping.assignments)
+        for article in per_window[number]:
+            if windows[article.id][0] == number:
+                features[article.id] = grouping.features[article.id]
+    event_of = stitch(results, windows, order)
+    members: dict[str, list[ArticleFeatures]] = {}
+    for article in articles:
+        if article.id in event_of:
+            members.setdefault(event_of[article.id], []).append(features[article.id])
+    return event_of, link_storylines(members, story_options)

@@ -68,6 +68,15 @@ from newsfold.events.cluster import event_id_for
 from newsfold.model import Article, CopyPair, PublishedDate, Skipped
 from newsfold.normalize import NormalizeOptions, redate
 from newsfold.readers import ReadOptions
+from newsfold.stories.link import (
+    StoryOptions,
+    event_profile,
+    first_day,
+    link_accepted,
+    score_link,
+    story_keys,
+    storyline_id_for,
+)
 
 if TYPE_CHECKING:
     import pyarrow as pa
@@ -78,7 +87,7 @@ logger = logging.getLogger(__name__)
 INSTALL_HINT = "pip install 'newsfold[spark]' (or: pip install 'pyspark==4.3.0' 'pandas<3'; and Java 17)"
 
 STEPS: tuple[str, ...] = (
-    "read", "dedupe", "sketch", "candidates", "verify", "components", "groups", "events", "write",
+    "read", "dedupe", "sketch", "candidates", "verify", "components", "groups", "events", "stories", "write",
 )
 """The engine's steps in order; :attr:`SparkFoldReport.seconds` and ``stage_metrics`` are keyed by them."""
 
@@ -120,7 +129,8 @@ class SparkFoldReport:
     ``texts`` counts distinct texts, ``candidates`` candidate text pairs, ``verified`` text pairs that
     passed verification, ``pairs`` article pairs written, ``groups`` copy groups and ``grouped`` articles
     in them; ``components_rounds`` the large-star/small-star rounds; ``events`` and ``event_windows`` the
-    events and time windows when events were grouped (else 0). ``seconds`` is the wall time of each step (:data:`STEPS`); ``stage_metrics`` sums Spark's
+    events and time windows when events were grouped (else 0); ``storylines`` and ``story_links`` when
+    storylines were linked (else 0). ``seconds`` is the wall time of each step (:data:`STEPS`); ``stage_metrics`` sums Spark's
     task metrics per step (``shuffle_write_bytes``, ``shuffle_read_bytes``, ``input_bytes``,
     ``executor_run_ms``, ``tasks``) when the UI was on, else it is empty.
     """
@@ -138,6 +148,8 @@ class SparkFoldReport:
     components_rounds: int = 0
     events: int = 0
     event_windows: int = 0
+    storylines: int = 0
+    story_links: int = 0
     seconds: dict[str, float] = field(default_factory=dict)
     stage_metrics: dict[str, dict[str, int]] = field(default_factory=dict)
 
@@ -747,6 +759,7 @@ def fold_spark(
     spark: SparkSession | None = None,
     events: WindowOptions | None = None,
     cluster_options: ClusterOptions | None = None,
+    stories: StoryOptions | None = None,
 ) -> SparkFoldReport:
     """Fold ``inputs`` (files, folders, globs: as ``newsfold fold``) into copy pairs and groups on Spark
     and write them under ``out_dir`` (replaced if it exists): ``pairs/`` and ``assignments/`` Parquet
@@ -759,6 +772,11 @@ def fold_spark(
     :func:`~newsfold.engines.event_windows.group_events_windowed` over the stored articles and their copy
     groups, which approximates the local events engine within the tolerance stated in ``docs/scale.md``.
 
+    ``stories``: also link the events into storylines (needs ``events``): :func:`_stories_step`, the
+    result of :func:`~newsfold.engines.event_windows.storylines_windowed`; the assignments get their
+    ``story`` and ``stories/`` holds one row per event (``story, event, first_day, evidence``: the link
+    that attached the event as JSON, ``{"root": true}`` for a storyline's first event).
+
     ``spark``: the session to use; when ``None``, the active session if there is one, else a new one on
     ``master`` (with ``spark_options``, whose own ``master`` is ignored) that is stopped at the end. A
     session given or found is left running. The results equal the local engine's for the
@@ -766,6 +784,8 @@ def fold_spark(
     :mod:`newsfold.copies.index`). ``normalize_options.as_of`` defaults to today on the driver, so every
     task resolves dates against the same day.
     """
+    if stories is not None and events is None:
+        raise UsageError("storylines link events: give events (WindowOptions) too")
     copy_options = copy_options if copy_options is not None else CopyOptions()
     read_options = read_options if read_options is not None else ReadOptions()
     normalize_options = normalize_options if normalize_options is not None else NormalizeOptions()
@@ -790,7 +810,9 @@ def fold_spark(
             units,
             listing_problems,
             out,
-            _Settings(copy_options, read_options, normalize_options, events, cluster_options or ClusterOptions()),
+            _Settings(
+                copy_options, read_options, normalize_options, events, cluster_options or ClusterOptions(), stories
+            ),
             report,
             steps,
         )
@@ -810,6 +832,7 @@ class _Settings:
     normalize_options: NormalizeOptions
     events: WindowOptions | None
     cluster_options: ClusterOptions
+    stories: StoryOptions | None = None
 
 
 def _run(
@@ -1082,8 +1105,17 @@ def _run(
         # Checkpointed so that the events plans start from data, not from the whole copies lineage.
         event_of = _events_step(
             spark, articles.localCheckpoint(), assigned.localCheckpoint(), settings.events,
-            settings.cluster_options, report,
+            settings.cluster_options, report, with_features=settings.stories is not None,
         )
+    story_of = None
+    if event_of is not None and settings.stories is not None:
+        steps.start("stories")
+        positions = articles.select("id", "pos")
+        story_rows = _stories_step(event_of.join(positions, "id"), settings.stories, report)
+        story_rows.orderBy("story", "day_order", "event").select("story", "event", "first_day", "evidence").write.parquet(
+            str(out / "stories")
+        )
+        story_of = story_rows.select("event", "story")
 
     # 9. write: the export schemas.
     steps.start("write")
@@ -1092,12 +1124,16 @@ def _run(
     ).orderBy("id_a", "id_b").write.parquet(str(out / "pairs"))
     assignments = articles.join(assigned, "id", "left")
     if event_of is not None:
-        assignments = assignments.join(event_of, "id", "left")
+        assignments = assignments.join(event_of.select("id", "event"), "id", "left")
     else:
         assignments = assignments.withColumn("event", F.lit(None).cast("string"))
-    assignments.orderBy("pos").select(
-        "id", "copy_group", "copy_role", "event", F.lit(None).cast("string").alias("story"),
-    ).write.parquet(str(out / "assignments"))
+    if story_of is not None:
+        assignments = assignments.join(story_of, "event", "left")
+    else:
+        assignments = assignments.withColumn("story", F.lit(None).cast("string"))
+    assignments.orderBy("pos").select("id", "copy_group", "copy_role", "event", "story").write.parquet(
+        str(out / "assignments")
+    )
     skipped.write.parquet(str(out / "skipped"))
     for frame in (articles, texts, sketches, verified, node_labels, pairs, assigned, skipped):
         frame.unpersist()
@@ -1105,9 +1141,11 @@ def _run(
         event_of.unpersist()
 
 
-def _window_events(rows: Any, cluster_options: ClusterOptions) -> Any:
+def _window_events(rows: Any, cluster_options: ClusterOptions, with_features: bool) -> Any:
     """applyInPandas body of the ``events`` step: one window's articles (``window, article, copy_group``)
-    in, ``(window, id, event)`` out, by :func:`~newsfold.events.group_events`."""
+    in, ``(window, id, event, features)`` out, by :func:`~newsfold.events.group_events` (``features``:
+    the pickled :class:`~newsfold.events.features.ArticleFeatures` the grouping used, when
+    ``with_features``, else null)."""
     import pandas as pd
 
     articles = [pickle.loads(blob) for blob in rows["article"]]
@@ -1117,8 +1155,14 @@ def _window_events(rows: Any, cluster_options: ClusterOptions) -> Any:
     grouping = group_events(articles, options=cluster_options, copy_groups=copy_groups)
     window = int(rows["window"].iloc[0])
     return pd.DataFrame(
-        [(window, article_id, event) for article_id, event in grouping.assignments.items()],
-        columns=["window", "id", "event"],
+        [
+            (
+                window, article_id, event,
+                pickle.dumps(grouping.features[article_id], protocol=5) if with_features else None,
+            )
+            for article_id, event in grouping.assignments.items()
+        ],
+        columns=["window", "id", "event", "features"],
     )
 
 
@@ -1129,10 +1173,13 @@ def _events_step(
     windows: WindowOptions,
     cluster_options: ClusterOptions,
     report: SparkFoldReport,
+    *,
+    with_features: bool = False,
 ) -> DataFrame:
-    """``(id, event)`` of every stored article: :mod:`newsfold.engines.event_windows` on Spark (window
-    assignment as columns, one task per window, votes and continuations as joins, components by
-    :func:`connected_components`)."""
+    """``(id, event, features)`` of every stored article: :mod:`newsfold.engines.event_windows` on Spark
+    (window assignment as columns, one task per window, votes and continuations as joins, components by
+    :func:`connected_components`); ``features`` as the article's owner window computed them, when
+    ``with_features``, else null."""
     from pyspark import StorageLevel
     from pyspark.sql import Window
     from pyspark.sql import functions as F
@@ -1153,13 +1200,17 @@ def _events_step(
     )
     grouped = (
         inputs.groupBy("window")
-        .applyInPandas(lambda rows: _window_events(rows, cluster_options), "window long, id string, event string")
+        .applyInPandas(
+            lambda rows: _window_events(rows, cluster_options, with_features),
+            "window long, id string, event string, features binary",
+        )
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     report.event_windows = grouped.select("window").distinct().count()
     node = F.xxhash64("window", "event")
     owned = grouped.join(placed.select("id", F.col("owner").alias("window"), "pub_key"), ["id", "window"]).select(
-        "id", "pub_key", node.alias("node"), F.col("window").alias("owner_window"), F.col("event").alias("owner_event")
+        "id", "pub_key", "features", node.alias("node"), F.col("window").alias("owner_window"),
+        F.col("event").alias("owner_event"),
     )
     followers = grouped.join(
         placed.where("context").select("id", (F.col("owner") + 1).alias("window")), ["id", "window"]
@@ -1179,12 +1230,123 @@ def _events_step(
     name = F.udf(lambda key: event_id_for(key.split("\x1f")[-1]), "string")
     event_of = (
         labelled.join(first, "label")
-        .select("id", name("first_key").alias("event"))
+        .select("id", name("first_key").alias("event"), "features")
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
     report.events = event_of.select("event").distinct().count()
     grouped.unpersist()
     return event_of
+
+
+_PROFILE_SCHEMA_DDL = "event string, day_order long, first_day string, keys array<string>, profile binary"
+_UNDATED_ORDER = dt.date.max.toordinal()
+
+
+def _event_profiles(rows: Any, index_terms: int) -> Any:
+    """applyInPandas body of the ``stories`` step: one event's members (``event, pos, features``) in,
+    its profile out (members added in input order), with its first day and its index keys."""
+    import pandas as pd
+
+    ordered = rows.sort_values("pos")
+    profile = event_profile([pickle.loads(blob) for blob in ordered["features"]])
+    # Pickled before anything fills the profile's caches: its salient-name cache is keyed by object ids,
+    # which mean other objects in the process that unpickles it.
+    blob = pickle.dumps(profile, protocol=5)
+    day = first_day(profile)
+    return pd.DataFrame(
+        [(
+            str(ordered["event"].iloc[0]),
+            day.toordinal(),
+            None if day == dt.date.max else day.isoformat(),
+            sorted(story_keys(profile, index_terms)),
+            blob,
+        )],
+        columns=["event", "day_order", "first_day", "keys", "profile"],
+    )
+
+
+def _score_links(batches: Iterator[pa.RecordBatch], options: StoryOptions) -> Iterator[pa.RecordBatch]:
+    """mapInArrow body of the ``stories`` step: candidate ``(earlier, later)`` event pairs with their
+    profiles in, the accepted links out (``later, earlier, earlier_order, score, evidence``)."""
+    import pyarrow as pa
+
+    schema = pa.schema([
+        ("later", pa.string()), ("earlier", pa.string()), ("earlier_order", pa.int64()), ("score", pa.float64()),
+        ("evidence", pa.string()),
+    ])
+    for batch in batches:
+        out: dict[str, list[Any]] = {name: [] for name in schema.names}
+        columns = [batch.column(c).to_pylist() for c in ("earlier", "earlier_order", "earlier_profile", "later", "later_profile")]
+        for earlier, earlier_order, earlier_blob, later, later_blob in zip(*columns, strict=True):
+            link = score_link(earlier, pickle.loads(earlier_blob), later, pickle.loads(later_blob), options)
+            if not link_accepted(link, options):
+                continue
+            out["later"].append(later)
+            out["earlier"].append(earlier)
+            out["earlier_order"].append(earlier_order)
+            out["score"].append(link.score)
+            out["evidence"].append(json.dumps(link.as_dict(), sort_keys=True))
+        yield pa.RecordBatch.from_pydict(out, schema=schema)
+
+
+def _stories_step(members: DataFrame, options: StoryOptions, report: SparkFoldReport) -> DataFrame:
+    """``(story, event, day_order, first_day, evidence)`` of every event of ``members`` (``id, event,
+    features, pos``): :func:`~newsfold.stories.link_storylines` on Spark. Profiles in one task per event;
+    candidates by a self-join on the index keys (earlier in (first day, id) order); scores in batches;
+    each event's best earlier link by a window (ties: the earliest candidate, as locally); storylines as
+    connected components of the links, named after their first event."""
+    from pyspark import StorageLevel
+    from pyspark.sql import Window
+    from pyspark.sql import functions as F
+
+    keep = StorageLevel.MEMORY_AND_DISK
+    profiles = (
+        members.groupBy("event")
+        .applyInPandas(lambda rows: _event_profiles(rows, options.index_terms), _PROFILE_SCHEMA_DDL)
+        .persist(keep)
+    )
+    keyed = profiles.select("event", "day_order", F.explode("keys").alias("key"))
+    later = keyed.select(F.col("event").alias("later"), F.col("day_order").alias("later_order"), "key")
+    earlier = keyed.select(F.col("event").alias("earlier"), F.col("day_order").alias("earlier_order"), "key")
+    candidates = (
+        later.join(earlier, "key")
+        .where(
+            (F.col("earlier_order") < F.col("later_order"))
+            | ((F.col("earlier_order") == F.col("later_order")) & (F.col("earlier") < F.col("later")))
+        )
+        .select("earlier", "earlier_order", "later")
+        .distinct()
+    )
+    with_profiles = candidates.join(
+        profiles.select(F.col("event").alias("earlier"), F.col("profile").alias("earlier_profile")), "earlier"
+    ).join(profiles.select(F.col("event").alias("later"), F.col("profile").alias("later_profile")), "later")
+    scored = with_profiles.mapInArrow(
+        lambda batches: _score_links(batches, options),
+        "later string, earlier string, earlier_order long, score double, evidence string",
+    )
+    best = Window.partitionBy("later").orderBy(F.desc("score"), "earlier_order", "earlier")
+    links = scored.withColumn("rank", F.row_number().over(best)).where("rank = 1").drop("rank").persist(keep)
+    report.story_links = links.count()
+    labels, _ = connected_components(
+        links.select(F.xxhash64("later").alias("src"), F.xxhash64("earlier").alias("dst"))
+    )
+    events = profiles.select("event", "day_order", "first_day", F.xxhash64("event").alias("node"))
+    labelled = events.join(labels, "node", "left").withColumn("label", F.coalesce("label", "node"))
+    roots = labelled.groupBy("label").agg(F.min(F.struct("day_order", "event")).alias("root"))
+    name = F.udf(storyline_id_for, "string")
+    rows = (
+        labelled.join(roots, "label")
+        .join(links.select(F.col("later").alias("event"), "evidence"), "event", "left")
+        .select(
+            name(F.col("root.event")).alias("story"), "event", "day_order", "first_day",
+            F.coalesce("evidence", F.lit(json.dumps({"root": True}))).alias("evidence"),
+        )
+        .persist(keep)
+    )
+    report.storylines = rows.select("story").distinct().count()
+    profiles.unpersist()
+    links.unpersist()
+    return rows
 
 
 def _stage_metrics(spark: SparkSession) -> dict[str, dict[str, int]]:
@@ -1247,9 +1409,9 @@ def run_spark_fold(
     Prints the summary (or the report as JSON) on stdout and, unless ``quiet``, one line per skipped
     record on stderr; ``skipped_path`` gets each skipped record as a JSON line, as ``--skipped``. The
     copies stage always runs; ``events`` (in ``stages``) runs by time windows of ``event_window_days``
-    (:mod:`newsfold.engines.event_windows`); ``stories`` does not run on Spark (a note on stderr says so).
-    Leaving out ``copies`` is a :class:`~newsfold.errors.UsageError`, as are a missing ``out`` and an
-    unknown stage.
+    (:mod:`newsfold.engines.event_windows`); ``stories`` links those events into storylines. Leaving out
+    ``copies``, or ``stories`` without ``events``, is a :class:`~newsfold.errors.UsageError`, as are a
+    missing ``out`` and an unknown stage.
     A missing PySpark or Java raises :class:`~newsfold.errors.MissingDependency` with the install line.
     """
     from newsfold.pipeline import STAGE_ORDER
@@ -1259,6 +1421,8 @@ def run_spark_fold(
         raise UsageError(f"unknown stage(s) {', '.join(unknown)}; choose from {', '.join(STAGE_ORDER)}")
     if "copies" not in stages:
         raise UsageError("the Spark engine runs the copies stage; include it in --stages")
+    if "stories" in stages and "events" not in stages:
+        raise UsageError("the stories stage links events; include events in --stages")
     if out is None:
         raise UsageError("--engine spark needs --out DIR: it writes Parquet datasets there, not a store")
     require_pyspark()
@@ -1272,10 +1436,8 @@ def run_spark_fold(
             master=master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory, split_bytes=split_bytes
         ),
         events=WindowOptions(span_days=event_window_days) if "events" in stages else None,
+        stories=StoryOptions() if "stories" in stages else None,
     )
-    left_out = [name for name in stages if name not in ("copies", "events")]
-    if left_out and not quiet:
-        print(f"newsfold: note: {', '.join(left_out)} not run: the Spark engine folds copies and events", file=sys.stderr)
     if report.skipped_total and (skipped_path is not None or not quiet):
         import pyarrow.parquet as pq
 
@@ -1300,5 +1462,8 @@ def run_spark_fold(
         print(f"copies     {report.pairs} pairs, {report.groups} groups, {report.grouped} articles grouped")
         if "events" in stages:
             print(f"events     {report.events} events in {report.event_windows} windows of {event_window_days} days")
-        print(f"written    {out}/pairs, {out}/assignments, {out}/skipped, {out}/report.json")
+        if "stories" in stages:
+            print(f"stories    {report.storylines} storylines, {report.story_links} links")
+        written = ["pairs", "assignments", *(["stories"] if "stories" in stages else []), "skipped", "report.json"]
+        print(f"written    {', '.join(f'{out}/{name}' for name in written)}")
     return 1 if report.skipped_total else 0

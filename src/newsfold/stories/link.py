@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -108,7 +109,9 @@ def _cosine(a: Profile, b: Profile) -> float:
     denominator = a.norm * b.norm
     if not denominator:
         return 0.0
-    return sum([a.term_sum[t] * b.term_sum[t] for t in a.term_sum.keys() & b.term_sum.keys()]) / denominator
+    # fsum: exactly rounded whatever the order of the set of shared terms (which follows the process's
+    # string hash seed), so that equal links score equal in every process and ties break the same way.
+    return math.fsum([a.term_sum[t] * b.term_sum[t] for t in a.term_sum.keys() & b.term_sum.keys()]) / denominator
 
 
 def score_link(earlier_id: str, earlier: Profile, later_id: str, later: Profile, options: StoryOptions) -> StoryLink:
@@ -134,7 +137,8 @@ def score_link(earlier_id: str, earlier: Profile, later_id: str, later: Profile,
     )
 
 
-def _accepts(link: StoryLink, options: StoryOptions) -> bool:
+def link_accepted(link: StoryLink, options: StoryOptions) -> bool:
+    """Whether ``link`` attaches its later event: score, gap and shared actors (module docstring)."""
     if link.score < options.link_threshold:
         return False
     if options.max_gap_days is not None and link.gap_days is not None and link.gap_days > options.max_gap_days:
@@ -142,13 +146,16 @@ def _accepts(link: StoryLink, options: StoryOptions) -> bool:
     return len(link.shared_actors) >= options.min_shared_actors or link.term_cosine >= options.subject_only_cosine
 
 
-def _story_keys(profile: Profile, index_terms: int) -> set[str]:
+def story_keys(profile: Profile, index_terms: int) -> set[str]:
+    """The inverted-index keys of an event: its salient actors and its ``index_terms`` heaviest terms;
+    events sharing no key are never compared."""
     actors = profile.salient(profile.person_counts) | profile.salient(profile.org_counts)
     top = sorted(profile.term_sum.items(), key=lambda kv: (-kv[1], kv[0]))[:index_terms]
     return {f"a:{actor}" for actor in actors} | {f"t:{term}" for term, _ in top}
 
 
-def _first_day(profile: Profile) -> dt.date:
+def first_day(profile: Profile) -> dt.date:
+    """The event's first day (``date.max`` when undated): events are linked in (first day, id) order."""
     return min(profile.days) if profile.days else dt.date.max
 
 
@@ -164,13 +171,13 @@ def link_storylines(
     """
     options = options or StoryOptions()
     profiles = {event_id: event_profile(members) for event_id, members in events.items()}
-    ordered = sorted(profiles, key=lambda e: (_first_day(profiles[e]), e))
+    ordered = sorted(profiles, key=lambda e: (first_day(profiles[e]), e))
     position_of = {event_id: i for i, event_id in enumerate(ordered)}
     postings: dict[str, list[str]] = {}
     parent: dict[str, StoryLink] = {}
     for later_id in ordered:
         profile = profiles[later_id]
-        keys = _story_keys(profile, options.index_terms)
+        keys = story_keys(profile, options.index_terms)
         candidates: set[str] = set()
         for key in keys:
             candidates.update(postings.get(key, ()))
@@ -179,7 +186,7 @@ def link_storylines(
         best: StoryLink | None = None
         for earlier_id in sorted(candidates, key=position_of.__getitem__):
             link = score_link(earlier_id, profiles[earlier_id], later_id, profiles[later_id], options)
-            if _accepts(link, options) and (best is None or link.score > best.score):
+            if link_accepted(link, options) and (best is None or link.score > best.score):
                 best = link
         if best is not None:
             parent[later_id] = best

@@ -103,6 +103,26 @@ def test_online_add_matches_batch() -> None:
     assert grouper.result().events == group_events(articles, options=ClusterOptions(merge=False)).events
 
 
+
+def test_candidate_features_are_what_add_scores_and_assign_nothing() -> None:
+    """The on-policy training pairs (``candidate_features``) are the pairs ``add`` scores."""
+    from newsfold.events.features import article_features
+
+    articles = sorted(seed_articles(), key=lambda a: (a.published, a.id))  # type: ignore[arg-type, return-value]
+    grouper = OnlineEventGrouper(options=ClusterOptions(merge=False))
+    for article in articles:
+        features = article_features(article, grouper.idf)
+        before = grouper.result().assignments
+        candidates = grouper.candidate_features(features)
+        assert grouper.result().assignments == before
+        evidence = grouper.add(features)
+        if evidence.best_candidate is None:
+            assert candidates == []
+            continue
+        members = grouper.result().events.get(evidence.best_candidate, ())
+        best = [values for event_members, values in candidates if event_members and event_members[0] in members]
+        assert tuple(evidence.features.values()) in best
+
 def test_an_article_cannot_be_assigned_twice() -> None:
     article = Article(id="a", content_hash="0" * 16, text="Flood hits the town of Exampleville.")
     grouper = OnlineEventGrouper()

@@ -268,12 +268,9 @@ class OnlineEventGrouper:
             article_features(article, self.idf, self.feature_options, copy_group=copy_group, embedding=embedding)
         )
 
-    def add(self, features: ArticleFeatures) -> JoinEvidence:
-        """Assign one article: join the best candidate event at or above the threshold, else open one."""
-        if features.article_id in self._article_event:
-            raise ValueError(f"article {features.article_id!r} was already assigned")
-        keys = article_keys(features, self.options.index_terms)
-        article_profile = Profile.of(features)
+    def _candidates(self, features: ArticleFeatures, keys: Mapping[str, float]) -> tuple[list[int], int | None]:
+        """The candidate events (roots, best first) for an article with blocking ``keys``, and the event
+        holding a copy of it (also a candidate), if any."""
         candidates: list[int] = []
         for ordinal in self._index.lookup(keys, self.options.max_candidates * 2):
             root = self._root(ordinal)
@@ -287,6 +284,23 @@ class OnlineEventGrouper:
             copy_event = self._root(self._copy_event[features.copy_group])
             if copy_event not in candidates:
                 candidates.append(copy_event)
+        return candidates, copy_event
+
+    def candidate_features(self, features: ArticleFeatures) -> list[tuple[tuple[str, ...], tuple[float, ...]]]:
+        """What :meth:`add` would score for this article, without assigning it: per candidate event, its
+        members so far and the pair features. Used to fit the scorer on the pairs online grouping meets
+        (``benchmarks/train_event_scorer.py``)."""
+        article_profile = Profile.of(features)
+        candidates, _ = self._candidates(features, article_keys(features, self.options.index_terms))
+        return [(tuple(self._events[o].members), pair_features(article_profile, self._events[o].profile)) for o in candidates]
+
+    def add(self, features: ArticleFeatures) -> JoinEvidence:
+        """Assign one article: join the best candidate event at or above the threshold, else open one."""
+        if features.article_id in self._article_event:
+            raise ValueError(f"article {features.article_id!r} was already assigned")
+        keys = article_keys(features, self.options.index_terms)
+        article_profile = Profile.of(features)
+        candidates, copy_event = self._candidates(features, keys)
         best: tuple[float, int, tuple[float, ...]] | None = None
         scored: list[tuple[float, int, tuple[float, ...]]] = []
         for ordinal in candidates:

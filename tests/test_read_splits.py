@@ -80,3 +80,21 @@ def test_files_that_are_not_split(tmp_path: Path) -> None:
         assert split_source(SourceFile(path, path.name), 16) is None, path.name
     with pytest.raises(ValueError):
         split_source(SourceFile(small, "small.jsonl"), 0)
+
+
+def test_parquet_is_split_by_runs_of_row_groups(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "rows.parquet"
+    texts = [f"Article {n} about the harbour strike. " * (n % 5 + 1) for n in range(500)]
+    texts[77] = ""  # an empty text is skipped, counted with its record number
+    table = pa.table({"id": [f"p{n}" for n in range(500)], "text": texts})
+    pq.write_table(table, path, row_group_size=37)
+    source = SourceFile(path, "rows.parquet")
+    whole = list(read_source(source, ReadOptions()))
+    for target in (1, 2000, 6000):
+        splits = split_source(source, target)
+        assert splits is not None and len(splits) > 1 and all(s.row_groups for s in splits)
+        assert [item for split in splits for item in read_split(split, ReadOptions())] == whole
+    assert split_source(source, 10 << 20) is None

@@ -144,9 +144,9 @@ def test_other_options_still_agree(spark: Any, corpus: Path, tmp_path: Path) -> 
     assert {row[0]: (row[1], row[2]) for row in _assignments(out) if row[1] is not None} == roles
 
 
-def test_large_json_lines_files_are_read_in_ranges(spark: Any, corpus: Path, tmp_path: Path) -> None:
-    """A JSON Lines file over ``split_bytes`` is read by several tasks, with exactly the whole file's
-    records, ids, skipped lines and order (part-00004 holds a malformed line and a re-read id)."""
+def test_large_files_are_read_in_parts(spark: Any, corpus: Path, tmp_path: Path) -> None:
+    """A JSON Lines or Parquet file over ``split_bytes`` is read by several tasks, with exactly the whole
+    file's records, ids, skipped lines and order (part-00004 holds a malformed line and a re-read id)."""
     from newsfold.engines.spark import _plan_units
 
     files = [str(corpus / "part-00000.jsonl"), str(corpus / "part-00004.jsonl")]
@@ -158,10 +158,18 @@ def test_large_json_lines_files_are_read_in_ranges(spark: Any, corpus: Path, tmp
     pairs, roles = _reference_of_files(corpus, options)
     assert _pairs(out) == pairs
     assert {row[0]: (row[1], row[2]) for row in _assignments(out) if row[1] is not None} == roles
+    # With a Parquet file of many row groups too: split and whole reads give the same output.
+    table = pa.Table.from_pylist([json.loads(line) for line in (corpus / "part-00001.jsonl").open(encoding="utf-8")])
+    pq.write_table(table, tmp_path / "rows.parquet", row_group_size=50)
+    files.append(str(tmp_path / "rows.parquet"))
+    assert sum(u.path.endswith(".parquet") for u in _plan_units(files, 20_000)[0]) > 3
+    split = tmp_path / "split"
+    fold_spark(files, split, spark=spark, copy_options=options, spark_options=SparkOptions(split_bytes=20_000))
     whole = tmp_path / "whole"
     fold_spark(files, whole, spark=spark, copy_options=options, spark_options=SparkOptions(split_bytes=None))
-    assert _assignments(out) == _assignments(whole)
-    assert pq.read_table(out / "skipped").to_pylist() == pq.read_table(whole / "skipped").to_pylist()
+    assert _assignments(split) == _assignments(whole)
+    assert _pairs(split) == _pairs(whole)
+    assert pq.read_table(split / "skipped").to_pylist() == pq.read_table(whole / "skipped").to_pylist()
 
 
 def _reference_of_files(corpus: Path, options: CopyOptions) -> tuple[list[tuple[Any, ...]], dict[str, tuple[str, str]]]:

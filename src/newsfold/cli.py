@@ -129,8 +129,8 @@ def cli() -> None:
               help="Spark engine: partitions per shuffle (default: twice the cores in local mode).")
 @click.option("--driver-memory", default="4g", show_default=True, help="Spark engine: Spark driver memory.")
 @click.option("--split-mb", type=click.IntRange(min=0), default=128, show_default=True,
-              help="Spark engine: read JSON Lines files over this size in ranges of about this size, "
-                   "one task each (0: one task per file).")
+              help="Spark engine: read JSON Lines and Parquet files over this size in parts of about this "
+                   "size, one task each (0: one task per file).")
 @click.option("--quiet", "-q", is_flag=True, help="No progress bar, no per-record messages.")
 @json_option
 def fold(

@@ -102,9 +102,10 @@ class SparkOptions:
     make a small local run ten times slower) and Spark's own setting for a cluster. ``driver_memory``: ``spark.driver.memory`` for a session created here (in local
     mode the driver is the whole cluster). ``ui``: keep the Spark UI on (its REST API is where the
     per-step shuffle figures of :attr:`SparkFoldReport.stage_metrics` come from). ``config``: any other
-    Spark settings for a session created here. ``split_bytes``: uncompressed JSON Lines files larger
-    than this are read by several tasks, one per range of about this size (:mod:`newsfold.readers.splits`;
-    ``None``: one task per file, as for every other format).
+    Spark settings for a session created here. ``split_bytes``: uncompressed JSON Lines files
+    and Parquet files larger than this are read by several tasks, one per part of about this size (byte
+    ranges, runs of row groups: :mod:`newsfold.readers.splits`; ``None``: one task per file, as for every
+    other format).
     """
 
     master: str = "local[*]"
@@ -229,8 +230,8 @@ def make_session(options: SparkOptions | None = None, app_name: str = "newsfold"
 
 @dataclass(frozen=True, slots=True)
 class _Unit:
-    """One input file, or one byte range of a large JSON Lines file (``start >= 0``; see
-    :mod:`newsfold.readers.splits`), to read in one task; ``number`` orders units as the local engine
+    """One input file, or one part of a large file (``start >= 0``: a byte range of JSON Lines or a run
+    of Parquet row groups; see :mod:`newsfold.readers.splits`), to read in one task; ``number`` orders units as the local engine
     reads them."""
 
     number: int
@@ -239,6 +240,7 @@ class _Unit:
     start: int = -1
     stop: int = -1
     first_line: int = 1
+    row_groups: bool = False
 
 
 _RECORD_FIELDS = (
@@ -297,12 +299,14 @@ def _read_units(
 
     schema = _read_schema_arrow()
     for batch in batches:
-        columns = [batch.column(c).to_pylist() for c in ("number", "path", "name", "start", "stop", "first_line")]
-        for number, path, name, start, stop, first_line in zip(*columns, strict=True):
+        columns = [
+            batch.column(c).to_pylist() for c in ("number", "path", "name", "start", "stop", "first_line", "row_groups")
+        ]
+        for number, path, name, start, stop, first_line, row_groups in zip(*columns, strict=True):
             rows: dict[str, list[Any]] = {key: [] for key in _RECORD_FIELDS}
             source = SourceFile(Path(path), name)
             items = (
-                read_split(SourceSplit(source, start, stop, first_line), read_options)
+                read_split(SourceSplit(source, start, stop, first_line, row_groups), read_options)
                 if start >= 0
                 else read_source(source, read_options)
             )
@@ -421,7 +425,10 @@ def _plan_units(inputs: Sequence[str | Path], split_bytes: int | None) -> tuple[
             continue
         for split in splits:
             units.append(
-                _Unit(len(units) + len(problems), str(item.path), item.name, split.start, split.stop, split.first_line)
+                _Unit(
+                    len(units) + len(problems), str(item.path), item.name, split.start, split.stop, split.first_line,
+                    split.row_groups,
+                )
             )
     return units, problems
 
@@ -860,10 +867,10 @@ def _run(
 
     # 1. read: one task per input file or JSON Lines range, the local readers and normalization inside.
     steps.start("read")
-    unit_rows = [(u.number, u.path, u.name, u.start, u.stop, u.first_line) for u in units]
+    unit_rows = [(u.number, u.path, u.name, u.start, u.stop, u.first_line, u.row_groups) for u in units]
     unit_frame = spark.createDataFrame(
         sc.parallelize(unit_rows, max(1, len(unit_rows))),
-        "number long, path string, name string, start long, stop long, first_line long",
+        "number long, path string, name string, start long, stop long, first_line long, row_groups boolean",
     )
     records = unit_frame.mapInArrow(
         lambda batches: _read_units(batches, read_options, normalize_options, keep_articles), _READ_SCHEMA_DDL

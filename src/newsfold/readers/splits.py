@@ -1,10 +1,13 @@
-"""Splitting one large JSON Lines file into byte ranges that separate tasks read in parallel.
+"""Splitting one large file into parts that separate tasks read in parallel.
 
 A distributed engine reads one task per file; a single file of millions of articles would then be read
 by one task. :func:`split_source` cuts an uncompressed JSON Lines file (``.jsonl``, ``.ndjson``) into
-ranges that start at a line start, and :func:`read_split` reads one range with the numbering, ids,
-positions and ``Skipped`` records that reading the whole file gives: concatenating ``read_split`` over
-the splits, in order, yields exactly what :func:`~newsfold.readers.read_source` yields for the file.
+byte ranges that start at a line start, and a Parquet file into runs of row groups; :func:`read_split`
+reads one part with the numbering, ids, positions and ``Skipped`` records that reading the whole file
+gives: concatenating ``read_split`` over the splits, in order, yields exactly what
+:func:`~newsfold.readers.read_source` yields for the file. (One difference, in damaged Parquet files
+only: a row group that cannot be decoded ends the whole-file read, while the parts after it are still
+read when split.)
 
 Gzipped files (no random access), files whose first bytes are binary (the whole file is one
 ``Skipped``) and other formats (CSV fields and JSON arrays may hold line breaks) are not split.
@@ -23,6 +26,7 @@ from newsfold.readers._sources import SourceFile
 from newsfold.readers._stream import CHUNK_SIZE, GZIP_MAGIC, SNIFF_SIZE, ReadProblem
 from newsfold.readers.json_records import json_lines_from
 from newsfold.readers.options import ReadOptions
+from newsfold.readers.parquet_rows import read_parquet_row_groups
 
 logger = logging.getLogger(__name__)
 
@@ -31,21 +35,28 @@ SPLITTABLE_SUFFIXES = (".jsonl", ".ndjson")
 
 @dataclass(frozen=True, slots=True)
 class SourceSplit:
-    """Bytes ``[start, stop)`` of ``source``: whole lines, the first of them line ``first_line`` (1-based)."""
+    """Part ``[start, stop)`` of ``source``, its first record numbered ``first_line`` (1-based): bytes
+    holding whole lines of a JSON Lines file, or row groups of a Parquet file (``row_groups``)."""
 
     source: SourceFile
     start: int
     stop: int
     first_line: int
+    row_groups: bool = False
 
 
 def split_source(source: SourceFile, target_bytes: int) -> list[SourceSplit] | None:
-    """Ranges of about ``target_bytes`` covering ``source`` (each ends just after a line break, or at the
-    end of the file), or ``None`` when the file is not split: not an uncompressed JSON Lines file, binary,
-    unreadable, or not larger than ``target_bytes``. Reads the file once, counting line breaks.
+    """Parts of about ``target_bytes`` covering ``source``, or ``None`` when the file is not split: not an
+    uncompressed JSON Lines or a Parquet file, binary, unreadable, or not larger than ``target_bytes``.
+
+    JSON Lines: byte ranges, each ending just after a line break or at the end of the file (the file is
+    read once, counting line breaks). Parquet: runs of whole row groups by their compressed size in the
+    footer (a file of one row group is not split).
     """
     if target_bytes < 1:
         raise ValueError(f"target_bytes must be at least 1, got {target_bytes}")
+    if source.path.name.lower().endswith(".parquet"):
+        return _row_group_runs(source, target_bytes)
     if not source.path.name.lower().endswith(SPLITTABLE_SUFFIXES):
         return None
     try:
@@ -91,6 +102,34 @@ def _cut(raw: IO[bytes], source: SourceFile, size: int, target_bytes: int) -> li
     return splits
 
 
+def _row_group_runs(source: SourceFile, target_bytes: int) -> list[SourceSplit] | None:
+    """Runs of consecutive row groups of about ``target_bytes`` (compressed size, from the footer), or
+    ``None`` for a file of one run or with an unreadable footer (read whole, with the usual error)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        if source.path.stat().st_size <= target_bytes:
+            return None
+        metadata = pq.ParquetFile(source.path).metadata
+    except (OSError, pa.ArrowException, ValueError) as error:
+        logger.debug("not splitting %s: %s", source.location, error)
+        return None
+    splits: list[SourceSplit] = []
+    start, size, first, rows = 0, 0, 1, 0
+    for group in range(metadata.num_row_groups):
+        meta = metadata.row_group(group)
+        size += meta.total_byte_size
+        rows += meta.num_rows
+        if size >= target_bytes and group + 1 < metadata.num_row_groups:
+            splits.append(SourceSplit(source, start, group + 1, first, row_groups=True))
+            start, size, first = group + 1, 0, rows + 1
+    if not splits:
+        return None
+    splits.append(SourceSplit(source, start, metadata.num_row_groups, first, row_groups=True))
+    return splits
+
+
 class _Window:
     """At most ``length`` bytes of ``raw`` from its current position."""
 
@@ -114,6 +153,9 @@ def read_split(split: SourceSplit, options: ReadOptions) -> Iterator[RawDocument
     """
     source = split.source
     try:
+        if split.row_groups:
+            yield from read_parquet_row_groups(source, options, range(split.start, split.stop), split.first_line)
+            return
         with open(source.path, "rb") as raw:
             raw.seek(split.start)
             yield from json_lines_from(

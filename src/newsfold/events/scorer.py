@@ -109,6 +109,17 @@ class Profile:
     _name_norm: float | None = None
     _salient: dict[int, set[str]] = field(default_factory=dict)
 
+    def __getstate__(self) -> dict[str, object]:
+        """Pickled without the salient-key cache: it is keyed by the ids of this profile's counters,
+        which name other objects in the process that unpickles it."""
+        state = {name: getattr(self, name) for name in self.__slots__}
+        state["_salient"] = {}
+        return state
+
+    def __setstate__(self, state: dict[str, object]) -> None:
+        for name, value in state.items():
+            setattr(self, name, value)
+
     @classmethod
     def of(cls, features: ArticleFeatures) -> Profile:
         profile = cls()

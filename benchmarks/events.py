@@ -49,6 +49,7 @@ from train_event_scorer import (  # noqa: E402
     ECB_TEST_TOPICS,
     EMBEDDING_CACHE,
     CachedEmbedder,
+    SemevalPair,
     _hash,
     copy_groups_of,
     embed_all,
@@ -234,6 +235,47 @@ def semantic_benchmark(data: Path, backend: str) -> None:
           f"{os.cpu_count()} cores): {rate:.0f} articles/s")
 
 
+def crosslingual_benchmark(data: Path, backend: str) -> None:
+    """SemEval-2022 Task 8 test by language setting: Pearson of the embedding cosine alone (headline and
+    lead, no scorer: nothing fitted) and of the TF-IDF cosine, against -Overall. Shows what a multilingual
+    embedder adds for reports of one event in other languages."""
+    from newsfold.events.embeddings import load_embedder
+
+    folder = data / "semeval2022-task8-hfl-sample"
+    train_ids = {p.pair_id for p in load_semeval(folder / "training_set.csv")}
+    test = [p for p in load_semeval(folder / "testing_set.csv") if p.pair_id not in train_ids]
+    embedder = CachedEmbedder(load_embedder(backend), EMBEDDING_CACHE)
+    started = time.perf_counter()
+    vectors = embed_all([a for p in test for a in (p.first, p.second)], embedder)
+    elapsed = time.perf_counter() - started
+    idf = IdfTable.background()
+
+    def tfidf_cosine(pair: SemevalPair) -> float:
+        a = article_features(pair.first, idf, update_idf=False)
+        b = article_features(pair.second, idf, update_idf=False)
+        return pair_features(Profile.of(a), Profile.of(b))[0]
+
+    def dense_cosine(pair: SemevalPair) -> float:
+        a, b = vectors[pair.first.id], vectors[pair.second.id]
+        return float(np.dot(a, b) / (np.linalg.norm(a) * np.linalg.norm(b) or 1.0))
+
+    print(f"SemEval-2022 Task 8 test by language setting, cosine alone ({embedder.name}; embedded "
+          f"{2 * len(test)} texts in {elapsed:.0f}s incl. cache; Pearson r with -Overall; baseline = TF-IDF cosine):")
+    settings = [
+        ("English pairs", [p for p in test if p.lang1 == p.lang2 == "en"]),
+        ("other one-language pairs", [p for p in test if p.lang1 == p.lang2 != "en"]),
+        ("cross-language pairs", [p for p in test if p.lang1 != p.lang2]),
+        ("all pairs", test),
+    ]
+    for name, pairs in settings:
+        if len(pairs) < 3:
+            continue
+        gold = -np.asarray([p.overall for p in pairs])
+        dense = np.asarray([dense_cosine(p) for p in pairs])
+        sparse = np.asarray([tfidf_cosine(p) for p in pairs])
+        line(f"Pearson, {name} (n={len(pairs)})", float(pearsonr(dense, gold)[0]), float(pearsonr(sparse, gold)[0]))
+
+
 def gedikli_benchmark(data: Path, baseline_threshold: float) -> None:
     folder = data / "gedikli-story-chains"
     articles = []
@@ -405,10 +447,17 @@ def main(argv: list[str] | None = None) -> int:
                         help="stored articles for the incremental figure (0: skip)")
     parser.add_argument("--semantic", choices=("minilm", "e5"), default=None,
                         help="also run ECB+, SemEval and throughput with embeddings (needs newsfold[semantic])")
+    parser.add_argument("--crosslingual", choices=("minilm", "e5"), default=None,
+                        help="also measure SemEval test by language setting with this embedder's cosine alone")
+    parser.add_argument("--crosslingual-only", action="store_true",
+                        help="run only the --crosslingual measurement (the other sets are not rerun)")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data at {args.data}", file=sys.stderr)
         return 2
+    if args.crosslingual_only:
+        crosslingual_benchmark(args.data, args.crosslingual or "e5")
+        return 0
     threshold, _ = ecb_benchmark(args.data)
     semeval_benchmark(args.data)
     gedikli_benchmark(args.data, threshold)
@@ -417,6 +466,8 @@ def main(argv: list[str] | None = None) -> int:
         mstream_benchmark(args.data, threshold)
     if args.semantic:
         semantic_benchmark(args.data, args.semantic)
+    if args.crosslingual:
+        crosslingual_benchmark(args.data, args.crosslingual)
     if args.incremental_size:
         incremental_benchmark(args.incremental_size)
     entity_benchmark(args.data)

@@ -60,6 +60,16 @@ def canonical_key(member: MemberFacts) -> tuple[tuple[int, dt.datetime], int, st
     return (_published_key(member.published), -member.text_length, member.id)
 
 
+def member_role(member: MemberFacts, canonical: MemberFacts, excerpt: bool) -> CopyRole:
+    """A member's role in its group: the canonical member; a ``duplicate`` (the canonical's very text);
+    an ``excerpt`` (contained in a longer member); else a ``reprint``."""
+    if member.id == canonical.id:
+        return "canonical"
+    if member.content_hash == canonical.content_hash:
+        return "duplicate"
+    return "excerpt" if excerpt else "reprint"
+
+
 def choose_canonical(members: Iterable[MemberFacts]) -> MemberFacts:
     """The member that stands for the group (see :func:`canonical_key`)."""
     return min(members, key=canonical_key)
@@ -150,16 +160,7 @@ def build_groups(
         canonical = choose_canonical(members)
         roles: list[CopyMember] = []
         for member in sorted(members, key=lambda m: m.id):
-            role: CopyRole
-            if member.id == canonical.id:
-                role = "canonical"
-            elif member.content_hash == canonical.content_hash:
-                role = "duplicate"
-            elif member.id in excerpt_ids:
-                role = "excerpt"
-            else:
-                role = "reprint"
-            roles.append(CopyMember(member.id, role))
+            roles.append(CopyMember(member.id, member_role(member, canonical, member.id in excerpt_ids)))
         groups.append(
             CopyGroup(
                 id="c" + min(m.content_hash for m in members),
@@ -230,16 +231,7 @@ def _build_groups_compiled(
         roles: list[CopyMember] = []
         for item in sorted(items, key=member_ids.__getitem__):
             member = members[item]
-            role: CopyRole
-            if member.id == canonical.id:
-                role = "canonical"
-            elif member.content_hash == canonical.content_hash:
-                role = "duplicate"
-            elif is_excerpt[item]:
-                role = "excerpt"
-            else:
-                role = "reprint"
-            roles.append(CopyMember(member.id, role))
+            roles.append(CopyMember(member.id, member_role(member, canonical, bool(is_excerpt[item]))))
         groups.append(
             CopyGroup(
                 id="c" + min(m.content_hash for m in group),

@@ -84,8 +84,14 @@ def read_source(source: SourceFile, options: ReadOptions) -> Iterator[RawDocumen
     if format_ is None:
         yield skipped(source, None, "unsupported", "unsupported file type")
         return
+    yield from guarded(source, format_.read(source, options))
+
+
+def guarded(source: SourceFile, items: Iterator[RawDocument | Skipped]) -> Iterator[RawDocument | Skipped]:
+    """``items`` (a reader's output for ``source``), with a failure part way turned into one ``Skipped``
+    that says where and why reading stopped; what was yielded before it stands."""
     try:
-        yield from format_.read(source, options)
+        yield from items
     except ReadProblem as problem:
         yield skipped(source, problem.position, problem.kind, problem.reason)
     except OSError as error:

@@ -21,12 +21,12 @@ from dataclasses import dataclass
 from typing import IO
 
 from newsfold.model import RawDocument, Skipped
-from newsfold.readers._records import skipped
 from newsfold.readers._sources import SourceFile
-from newsfold.readers._stream import CHUNK_SIZE, GZIP_MAGIC, SNIFF_SIZE, ReadProblem
+from newsfold.readers._stream import CHUNK_SIZE, GZIP_MAGIC, SNIFF_SIZE
 from newsfold.readers.json_records import json_lines_from
 from newsfold.readers.options import ReadOptions
 from newsfold.readers.parquet_rows import read_parquet_row_groups
+from newsfold.readers.registry import guarded
 
 logger = logging.getLogger(__name__)
 
@@ -147,31 +147,25 @@ class _Window:
 
 
 def read_split(split: SourceSplit, options: ReadOptions) -> Iterator[RawDocument | Skipped]:
-    """The documents and ``Skipped`` of one range, as reading the whole file gives them for these lines.
+    """The documents and ``Skipped`` of one part, as reading the whole file gives them for these records.
 
-    Never raises for bad input: a file that cannot be read becomes one ``Skipped`` (kind ``unreadable``).
+    Never raises for bad input: a failure becomes one ``Skipped``, as in
+    :func:`~newsfold.readers.read_source`.
     """
-    source = split.source
-    try:
-        if split.row_groups:
-            yield from read_parquet_row_groups(source, options, range(split.start, split.stop), split.first_line)
-            return
-        with open(source.path, "rb") as raw:
-            raw.seek(split.start)
-            yield from json_lines_from(
-                _Window(raw, split.stop - split.start),
-                source,
-                options,
-                first_number=split.first_line,
-                first_offset=split.start,
-                check_binary=split.start == 0,
-            )
-    except ReadProblem as problem:
-        yield skipped(source, problem.position, problem.kind, problem.reason)
-    except OSError as error:
-        yield skipped(source, None, "unreadable", f"cannot read file ({error.strerror or repr(error)})")
-    except Exception as error:  # as read_source: one bad range must not end a run; the traceback is logged
-        logger.exception("reading %s bytes %d-%d failed", source.location, split.start, split.stop)
-        yield skipped(
-            source, None, "error", f"unexpected error while reading ({type(error).__name__}: {error})"
+    yield from guarded(split.source, _read_part(split, options))
+
+
+def _read_part(split: SourceSplit, options: ReadOptions) -> Iterator[RawDocument | Skipped]:
+    if split.row_groups:
+        yield from read_parquet_row_groups(split.source, options, range(split.start, split.stop), split.first_line)
+        return
+    with open(split.source.path, "rb") as raw:
+        raw.seek(split.start)
+        yield from json_lines_from(
+            _Window(raw, split.stop - split.start),
+            split.source,
+            options,
+            first_number=split.first_line,
+            first_offset=split.start,
+            check_binary=split.start == 0,
         )

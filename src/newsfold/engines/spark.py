@@ -1256,9 +1256,6 @@ def _event_profiles(rows: Any, index_terms: int) -> Any:
 
     ordered = rows.sort_values("pos")
     profile = event_profile([pickle.loads(blob) for blob in ordered["features"]])
-    # Pickled before anything fills the profile's caches: its salient-name cache is keyed by object ids,
-    # which mean other objects in the process that unpickles it.
-    blob = pickle.dumps(profile, protocol=5)
     day = first_day(profile)
     return pd.DataFrame(
         [(
@@ -1266,7 +1263,7 @@ def _event_profiles(rows: Any, index_terms: int) -> Any:
             day.toordinal(),
             None if day == dt.date.max else day.isoformat(),
             sorted(story_keys(profile, index_terms)),
-            blob,
+            pickle.dumps(profile, protocol=5),  # Profile pickles without its id-keyed cache
         )],
         columns=["event", "day_order", "first_day", "keys", "profile"],
     )

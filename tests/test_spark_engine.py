@@ -6,6 +6,7 @@ Runs Spark in local mode (one session for the module); skips when PySpark or Jav
 from __future__ import annotations
 
 import json
+import pickle
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -28,7 +29,9 @@ from newsfold.engines.event_windows import (  # noqa: E402
 )
 from newsfold.engines.local import fold_local  # noqa: E402
 from newsfold.engines.spark import (  # noqa: E402
+    SparkFoldReport,
     SparkOptions,
+    _stories_step,
     connected_components,
     fold_spark,
     make_session,
@@ -40,7 +43,8 @@ from newsfold.export import COLUMNS  # noqa: E402
 from newsfold.model import Skipped  # noqa: E402
 from newsfold.pipeline import fold, read_articles  # noqa: E402
 from newsfold.store import Store  # noqa: E402
-from newsfold.stories import StoryOptions  # noqa: E402
+from newsfold.stories import StoryOptions, link_storylines  # noqa: E402
+from test_stories import hot_key_events  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
@@ -311,3 +315,26 @@ def test_storylines_match_the_windowed_reference(spark_out: Path, corpus: Path, 
             assert evidence == {"root": True}
     report = json.loads((spark_out / "report.json").read_text(encoding="utf-8"))
     assert report["storylines"] == len(stories.storylines) and report["story_links"] == len(links)
+
+
+@pytest.mark.parametrize("cap", [1, 3])
+def test_story_candidates_per_key_are_capped_as_locally(spark: Any, cap: int | None) -> None:
+    """Eight events sharing every key: the stories step keeps the ``key_postings`` latest candidates per
+    key (by blocks of ranks) and links exactly as link_storylines does."""
+    events = hot_key_events()
+    options = StoryOptions(key_postings=cap)
+    rows = [
+        (features.article_id, event, pickle.dumps(features, protocol=5), position)
+        for position, (event, members) in enumerate(sorted(events.items()))
+        for features in members
+    ]
+    members = spark.createDataFrame(rows, "id string, event string, features binary, pos long")
+    report = SparkFoldReport()
+    found = {
+        row["event"]: json.loads(row["evidence"]).get("earlier")
+        for row in _stories_step(members, options, report).collect()
+    }
+    expected = link_storylines(events, options)
+    links = {link.later: link.earlier for story in expected.storylines for link in story.links}
+    assert found == {event: links.get(event) for event in events}
+    assert report.story_links == len(links) == 7

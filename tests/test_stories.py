@@ -52,3 +52,40 @@ def test_unrelated_events_are_separate_storylines_and_gap_limit_applies() -> Non
     assert limited.assignments["rates"] != limited.assignments["rates2"]
     with pytest.raises(ValueError):
         StoryOptions(link_threshold=0)
+
+
+def _rate_rise(i: int, day: dt.date, idf: IdfTable) -> list:
+    title = "European Central Bank raises rates"
+    text = "The European Central Bank raised interest rates in Frankfurt, President Christine Lagarde said."
+    return [article_features(Article(id=f"r{i}", content_hash=f"{i:016d}", title=title, text=text, published=day),
+                             idf, update_idf=False)]
+
+
+def hot_key_events() -> dict[str, list]:
+    """Eight events with the same text a month apart: every index key is shared by all of them."""
+    idf = IdfTable.background()
+    return {f"rates-{i}": _rate_rise(i, dt.date(2021, 1 + i, 4), idf) for i in range(8)}
+
+
+def test_key_postings_caps_the_candidates_per_key() -> None:
+    events = hot_key_events()
+    # Uncapped, equal scores keep the earliest candidate: every event links to the first one.
+    star = link_storylines(events, StoryOptions(key_postings=None))
+    assert {link.later: link.earlier for s in star.storylines for link in s.links} == {
+        f"rates-{i}": "rates-0" for i in range(1, 8)
+    }
+    # The default cap is far above eight events: the same links.
+    assert link_storylines(events) == star
+    # With one posting per key only the latest earlier event is a candidate: a chain.
+    chain = link_storylines(events, StoryOptions(key_postings=1))
+    assert {link.later: link.earlier for s in chain.storylines for link in s.links} == {
+        f"rates-{i}": f"rates-{i - 1}" for i in range(1, 8)
+    }
+    assert len(chain.storylines) == 1
+    # With three, the earliest of the three latest.
+    window = link_storylines(events, StoryOptions(key_postings=3))
+    assert {link.later: link.earlier for s in window.storylines for link in s.links} == {
+        f"rates-{i}": f"rates-{max(0, i - 3)}" for i in range(1, 8)
+    }
+    with pytest.raises(ValueError):
+        StoryOptions(key_postings=0)

@@ -1296,7 +1296,8 @@ def _score_links(batches: Iterator[pa.RecordBatch], options: StoryOptions) -> It
 def _stories_step(members: DataFrame, options: StoryOptions, report: SparkFoldReport) -> DataFrame:
     """``(story, event, day_order, first_day, evidence)`` of every event of ``members`` (``id, event,
     features, pos``): :func:`~newsfold.stories.link_storylines` on Spark. Profiles in one task per event;
-    candidates by a self-join on the index keys (earlier in (first day, id) order); scores in batches;
+    candidates by a self-join on the index keys (earlier in (first day, id) order, at most
+    ``key_postings`` ranks back per key); scores in batches;
     each event's best earlier link by a window (ties: the earliest candidate, as locally); storylines as
     connected components of the links, named after their first event."""
     from pyspark import StorageLevel
@@ -1310,17 +1311,27 @@ def _stories_step(members: DataFrame, options: StoryOptions, report: SparkFoldRe
         .persist(keep)
     )
     keyed = profiles.select("event", "day_order", F.explode("keys").alias("key"))
-    later = keyed.select(F.col("event").alias("later"), F.col("day_order").alias("later_order"), "key")
-    earlier = keyed.select(F.col("event").alias("earlier"), F.col("day_order").alias("earlier_order"), "key")
-    candidates = (
-        later.join(earlier, "key")
-        .where(
-            (F.col("earlier_order") < F.col("later_order"))
-            | ((F.col("earlier_order") == F.col("later_order")) & (F.col("earlier") < F.col("later")))
-        )
-        .select("earlier", "earlier_order", "later")
-        .distinct()
+    # Each event's rank among the events holding a key, in (first day, id) order: an earlier event is a
+    # candidate through that key when its rank is below the later one's, and within key_postings of it.
+    in_key = Window.partitionBy("key").orderBy("day_order", "event")
+    keyed = keyed.withColumn("key_rank", F.row_number().over(in_key))
+    later = keyed.select(F.col("event").alias("later"), F.col("key_rank").alias("later_rank"), "key")
+    earlier = keyed.select(
+        F.col("event").alias("earlier"), F.col("day_order").alias("earlier_order"),
+        F.col("key_rank").alias("earlier_rank"), "key",
     )
+    follows = F.col("earlier_rank") < F.col("later_rank")
+    join_on = ["key"]
+    if options.key_postings is not None:
+        cap = options.key_postings
+        follows = follows & (F.col("earlier_rank") >= F.col("later_rank") - cap)
+        # Blocks of cap ranks: a later event meets only its own block and the one before, so a key's join
+        # is linear in its events instead of quadratic.
+        earlier = earlier.withColumn("block", F.floor(F.col("earlier_rank") / cap))
+        block = F.floor(F.col("later_rank") / cap)
+        later = later.withColumn("block", F.explode(F.array(block, block - 1)))
+        join_on = ["key", "block"]
+    candidates = later.join(earlier, join_on).where(follows).select("earlier", "earlier_order", "later").distinct()
     with_profiles = candidates.join(
         profiles.select(F.col("event").alias("earlier"), F.col("profile").alias("earlier_profile")), "earlier"
     ).join(profiles.select(F.col("event").alias("later"), F.col("profile").alias("later_profile")), "later")

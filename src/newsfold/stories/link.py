@@ -34,6 +34,10 @@ class StoryOptions:
     salient people/organizations a link needs, ≥ 0. ``subject_only_cosine``: term cosine that links
     without shared actors. ``max_gap_days``: longest gap a link may bridge (``None``: no limit).
     ``index_terms``: heaviest terms per event used to find candidate earlier events, ≥ 1.
+    ``key_postings``: how many of the latest earlier events sharing one index key are candidates through
+    that key (``None``: all), ≥ 1. A key held by very many events (an actor in every story of a year)
+    would otherwise make candidate search quadratic in that key's events; the latest ones are kept
+    because a storyline's newest event is where it continues.
     """
 
     link_threshold: float = 0.45
@@ -43,12 +47,15 @@ class StoryOptions:
     subject_only_cosine: float = 0.5
     max_gap_days: int | None = None
     index_terms: int = 10
+    key_postings: int | None = 200
 
     def __post_init__(self) -> None:
         if self.link_threshold <= 0 or self.actor_weight < 0 or self.place_weight < 0:
             raise ValueError("link_threshold must be > 0 and the weights ≥ 0")
         if self.min_shared_actors < 0:
             raise ValueError("min_shared_actors must be ≥ 0")
+        if self.index_terms < 1 or (self.key_postings is not None and self.key_postings < 1):
+            raise ValueError("index_terms and key_postings must be ≥ 1")
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,9 +172,9 @@ def link_storylines(
     """Storylines over ``events`` (event id → its members' features).
 
     Each event is compared only with earlier events sharing a salient actor or one of its
-    ``index_terms`` heaviest terms (an inverted index), so the cost grows with the size of those
-    postings, not with the square of the number of events. The result does not depend on the mapping's
-    order.
+    ``index_terms`` heaviest terms (an inverted index), at most the ``key_postings`` latest of them per
+    key in (first day, id) order, so the cost grows with the number of events times the keys per event,
+    not with the square of the number of events. The result does not depend on the mapping's order.
     """
     options = options or StoryOptions()
     profiles = {event_id: event_profile(members) for event_id, members in events.items()}
@@ -180,9 +187,13 @@ def link_storylines(
         keys = story_keys(profile, options.index_terms)
         candidates: set[str] = set()
         for key in keys:
-            candidates.update(postings.get(key, ()))
+            posted = postings.get(key, ())
+            candidates.update(posted if options.key_postings is None else posted[-options.key_postings:])
         for key in keys:
-            postings.setdefault(key, []).append(later_id)
+            posted = postings.setdefault(key, [])
+            posted.append(later_id)
+            if options.key_postings is not None and len(posted) > 2 * options.key_postings:
+                del posted[: -options.key_postings]  # trimmed in bulk: amortized O(1) per append
         best: StoryLink | None = None
         for earlier_id in sorted(candidates, key=position_of.__getitem__):
             link = score_link(earlier_id, profiles[earlier_id], later_id, profiles[later_id], options)

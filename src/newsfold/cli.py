@@ -118,6 +118,9 @@ def cli() -> None:
               help="Copies: least share of an excerpt's shingles found in its source.")
 @click.option("--split-below", type=click.FloatRange(0.0, 1.0),
               help="Copies: split copy groups held together only by links weaker than this.")
+@click.option("--embeddings", type=click.Choice(["minilm", "e5"]),
+              help="Events: add dense sentence embeddings (needs newsfold[semantic]; e5 for other languages and "
+                   "cross-lingual events). A store keeps the embeddings it was first grouped with.")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: the SQLite store; spark: PySpark, writing Parquet datasets to --out.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
@@ -149,6 +152,7 @@ def fold(
     jaccard_threshold: float,
     containment_threshold: float,
     split_below: float | None,
+    embeddings: str | None,
     engine: str,
     out_dir: Path | None,
     master: str,
@@ -183,6 +187,8 @@ def fold(
     except NewsfoldError as error:
         _fail(str(error))
     if engine == "spark":
+        if embeddings is not None:
+            _fail("--embeddings is for the local engine; the Spark engine groups events with the default features")
         from newsfold.engines.spark import run_spark_fold
 
         try:
@@ -206,6 +212,14 @@ def fold(
         sys.exit(code)
     if out_dir is not None:
         _fail("--out is for --engine spark; the local engine writes to --db (use `newsfold export` for files)")
+    embedder = None
+    if embeddings is not None:
+        from newsfold.events.embeddings import load_embedder
+
+        try:
+            embedder = load_embedder(embeddings)
+        except NewsfoldError as error:
+            _fail(str(error))
     skipped_file: TextIO | None = None
     if skipped_path is not None:
         skipped_file = skipped_path.open("w", encoding="utf-8")
@@ -228,6 +242,7 @@ def fold(
                 on_skipped=on_skipped,
                 progress=not quiet and not as_json,
                 copy_options=copy_options,
+                embedder=embedder,
             )
     except NewsfoldError as error:
         _fail(str(error))

@@ -19,6 +19,7 @@ from newsfold.model import Article, Skipped
 
 if TYPE_CHECKING:
     from newsfold.copies import CopyOptions
+    from newsfold.events.embeddings import Embedder
     from newsfold.readers import ReadOptions
     from newsfold.store import Store
 
@@ -120,10 +121,14 @@ def resolve_inferred_years(store: Store) -> int:
     return changed
 
 
-def make_stages(names: Sequence[str], copy_options: CopyOptions | None = None) -> list[Stage]:
+def make_stages(
+    names: Sequence[str], copy_options: CopyOptions | None = None, embedder: Embedder | None = None
+) -> list[Stage]:
     """Stage objects for ``names`` in pipeline order; unknown names raise :class:`UsageError`.
 
-    ``copy_options`` configure the copies stage (defaults: :class:`newsfold.copies.CopyOptions`).
+    ``copy_options`` configure the copies stage (defaults: :class:`newsfold.copies.CopyOptions`);
+    ``embedder`` gives the events stage dense embeddings (default: the ones the store's events were
+    grouped with, if any; see :mod:`newsfold.events.stage`).
     """
     unknown = [n for n in names if n not in STAGE_ORDER]
     if unknown:
@@ -139,7 +144,7 @@ def make_stages(names: Sequence[str], copy_options: CopyOptions | None = None) -
         elif name == "events":
             from newsfold.events.stage import EventsStage
 
-            stages.append(EventsStage())
+            stages.append(EventsStage(embedder=embedder))
         elif name == "stories":
             from newsfold.stories.stage import StoriesStage
 
@@ -157,6 +162,7 @@ def fold(
     on_skipped: Callable[[Skipped], None] | None = None,
     progress: bool = False,
     copy_options: CopyOptions | None = None,
+    embedder: Embedder | None = None,
 ) -> FoldReport:
     """Read ``inputs`` into ``store`` and run ``stages`` over what is new.
 
@@ -172,6 +178,7 @@ def fold(
         on_skipped=on_skipped,
         progress=progress,
         copy_options=copy_options,
+        embedder=embedder,
     )
 
 
@@ -184,13 +191,14 @@ def fold_records(
     on_skipped: Callable[[Skipped], None] | None = None,
     progress: bool = False,
     copy_options: CopyOptions | None = None,
+    embedder: Embedder | None = None,
 ) -> FoldReport:
     """Store ``records`` (articles already normalized, or skipped records to count) and run ``stages``.
 
     The seam for callers that build articles themselves (the HTTP API, the Spark engine); :func:`fold`
     is this over :func:`read_articles`.
     """
-    stage_objects = make_stages(stages, copy_options)
+    stage_objects = make_stages(stages, copy_options, embedder)
     report = FoldReport()
     new_ids: list[str] = []
     batch: list[Article] = []

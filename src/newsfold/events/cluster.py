@@ -202,7 +202,11 @@ class OnlineEventGrouper:
         embedder: Embedder | None = None,
     ) -> None:
         self.embedder = embedder
-        self.scorer = scorer if scorer is not None else load_scorer(semantic=embedder is not None)
+        self.scorer = (
+            scorer
+            if scorer is not None
+            else load_scorer(semantic=embedder is not None, model=None if embedder is None else embedder.name)
+        )
         self.options = options or ClusterOptions()
         self.feature_options = feature_options or FeatureOptions()
         self.idf = idf if idf is not None else IdfTable.background()

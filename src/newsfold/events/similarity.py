@@ -291,6 +291,14 @@ def similarity_features(a: SimilaritySide, b: SimilaritySide) -> dict[str, float
 TRANSFORMS: Mapping[str, Callable[[float], float]] = {"identity": float, "sqrt": lambda v: math.sqrt(max(0.0, v))}
 
 
+def default_transform(feature: str) -> str:
+    """``"sqrt"`` for the pair features: cosines and overlaps rise steeply at first (a few shared names
+    already say much), and the square root measured better in cross-validation than the values
+    themselves; ``"identity"`` for embedding cosines, which sit in a narrow high band that a square root
+    would flatten further (also measured: ``docs/events.md``, "Pair similarity")."""
+    return "identity" if feature in EMBEDDING_FEATURES else "sqrt"
+
+
 def fit_ridge(
     features: np.ndarray, target: np.ndarray, l2: float, sample_weight: np.ndarray | None = None
 ) -> tuple[np.ndarray, float]:
@@ -315,9 +323,9 @@ class SimilarityModel:
     ``feature_names``: the order of ``x`` (a subset of :data:`SIMILARITY_FEATURES` and
     :data:`EMBEDDING_FEATURES`); ``l2`` ≥ 0: the ridge penalty on the weights (not the intercept).
     :meth:`fit` learns ``coef_`` and ``intercept_``; ``embedder`` names the embedder whose cosine the
-    model was fitted on (``None``: no embedding feature). ``transform``: what the weights multiply,
-    ``"sqrt"`` the square root of each feature value (cosines and overlaps rise steeply at first: a few
-    shared names already say much) or ``"identity"`` the values themselves.
+    model was fitted on (``None``: no embedding feature). ``transforms``: feature → what its weight
+    multiplies, ``"sqrt"`` the square root of the value or ``"identity"`` the value itself; a feature not
+    named gets :func:`default_transform`.
     """
 
     def __init__(
@@ -325,10 +333,12 @@ class SimilarityModel:
         feature_names: Sequence[str],
         l2: float = 0.1,
         embedder: str | None = None,
-        transform: str = "sqrt",
+        transforms: Mapping[str, str] | None = None,
     ) -> None:
-        if transform not in TRANSFORMS:
-            raise ValueError(f"transform must be one of {sorted(TRANSFORMS)}")
+        transforms = dict(transforms or {})
+        bad = {t for t in transforms.values() if t not in TRANSFORMS}
+        if bad:
+            raise ValueError(f"transforms must be among {sorted(TRANSFORMS)}, not {sorted(bad)}")
         unknown = set(feature_names) - set(SIMILARITY_FEATURES) - set(EMBEDDING_FEATURES)
         if unknown:
             raise ValueError(f"unknown similarity features {sorted(unknown)}")
@@ -337,7 +347,7 @@ class SimilarityModel:
         self.feature_names = tuple(feature_names)
         self.l2 = l2
         self.embedder = embedder
-        self.transform = transform
+        self.transforms = {name: transforms.get(name, default_transform(name)) for name in self.feature_names}
         self.coef_: tuple[float, ...] = tuple(0.0 for _ in self.feature_names)
         self.intercept_ = 0.0
         self.notes_: dict[str, object] = {}
@@ -359,12 +369,12 @@ class SimilarityModel:
         return self
 
     def row(self, values: Mapping[str, float]) -> tuple[float, ...]:
-        """The inputs ``xᵢ`` the weights multiply: :attr:`transform` of ``values`` in
+        """The inputs ``xᵢ`` the weights multiply: :attr:`transforms` of ``values`` in
         :attr:`feature_names` order (a missing feature is an error)."""
         missing = [name for name in self.feature_names if name not in values]
         if missing:
             raise ValueError(f"missing features {missing} (an embedding feature needs an embedder)")
-        return tuple(TRANSFORMS[self.transform](float(values[name])) for name in self.feature_names)
+        return tuple(TRANSFORMS[self.transforms[name]](float(values[name])) for name in self.feature_names)
 
     def rows(self, values: Sequence[Mapping[str, float]]) -> np.ndarray:
         """:meth:`row` of each pair: the ``(n, k)`` design matrix :meth:`fit` takes."""
@@ -388,7 +398,7 @@ class SimilarityModel:
             "coef": dict(zip(self.feature_names, self.coef_, strict=True)),
             "intercept": self.intercept_,
             "l2": self.l2,
-            "transform": self.transform,
+            "transforms": dict(self.transforms),
             "embedder": self.embedder,
             "notes": self.notes_,
         }
@@ -401,7 +411,7 @@ class SimilarityModel:
             names,
             l2=float(data.get("l2", 0.1)),  # type: ignore[arg-type]
             embedder=None if embedder is None else str(embedder),
-            transform=str(data.get("transform", "identity")),
+            transforms={str(k): str(v) for k, v in dict(data.get("transforms", {})).items()},  # type: ignore[call-overload]
         )
         coef: Mapping[str, float] = data["coef"]  # type: ignore[assignment]
         model.coef_ = tuple(float(coef[n]) for n in names)

@@ -6,8 +6,9 @@ SemEval-2022 Task 8 ``Overall`` scale (1 = very similar … 4 = very dissimilar,
 the value of every named pair feature and each feature's contribution to the score.
 
 The model is a ridge regression over :data:`SIMILARITY_FEATURES` (one weight per named feature, no
-hidden layer): ``raw = intercept + Σ wᵢ·xᵢ`` and ``score = clip(raw, 0, 1)``, so the contributions
-``wᵢ·xᵢ`` plus the intercept sum to ``raw`` exactly. Its weights (``events/similarity_weights*.json``)
+hidden layer): ``raw = intercept + Σ wᵢ·xᵢ`` and ``score = clip(raw, 0, 1)``, where ``xᵢ`` is the
+square root of feature ``i``'s value (an embedding cosine as it is; :func:`default_transform`), so the
+contributions ``wᵢ·xᵢ`` plus the intercept sum to ``raw`` exactly. Its weights (``events/similarity_weights*.json``)
 were fitted by ``benchmarks/train_similarity.py`` on the SemEval-2022 Task 8 training pairs only, with
 the target ``(4 − Overall) / 3``; ``docs/events.md`` ("Pair similarity") gives the measured figures.
 
@@ -15,7 +16,8 @@ The features compare the two articles field by field, richer than the grouping's
 (:func:`newsfold.events.scorer.pair_features`), which must be cheap enough for online assignment: every
 pair is featurized here once, by the caller's request. With an embedder
 (:func:`newsfold.events.embeddings.load_embedder`) the cosine of the two dense embeddings is added, and
-the weights fitted with that embedder are used.
+the weights fitted with that embedder are used. To compare one article with many, analyse each once with
+:func:`similarity_side` and score pairs with :func:`score_sides`.
 """
 
 from __future__ import annotations

@@ -8,8 +8,8 @@ agglomerative clustering, its distance threshold tuned on ECB+ dev (topics 1–2
 uses the shipped scorer (trained on dev by ``benchmarks/train_event_scorer.py``) untouched. Test figures
 are reported once; nothing is tuned on them.
 
-Prints: ECB+ test (topics 26–45 pooled) pairwise/BCubed/ARI/NMI; SemEval-2022 Task 8 test Pearson
-(English pairs and all, shared pair ids dropped); Gedikli story-chain link P/R/F1 against coder 1 (coder 2
+Prints: ECB+ test (topics 26–45 pooled) pairwise/BCubed/ARI/NMI; SemEval-2022 Task 8 test Pearson of
+``events.similarity.pair_similarity`` (English pairs and all, shared pair ids dropped); Gedikli story-chain link P/R/F1 against coder 1 (coder 2
 as the ceiling); Google News (MStream) NMI; UCI headlines BCubed F1; throughput of online assignment;
 entity recall of the rule-based extractor against ECB+'s annotated names.
 """

@@ -1,14 +1,15 @@
 """Events and storylines benchmark: newsfold against a TF-IDF + average-link baseline, in one run.
 
     .venv/bin/python benchmarks/events.py [--data ../shared/data] [--skip-mstream]
+    .venv/bin/python benchmarks/events.py --semeval-only [--semantic minilm|e5] [--crosslingual e5]
 
 Baseline: TF-IDF cosine (sublinear tf, IDF of the clustered set, same tokenizer) with average-link
 agglomerative clustering, its distance threshold tuned on ECB+ dev (topics 1–25) by BCubed F1. newsfold
 uses the shipped scorer (trained on dev by ``benchmarks/train_event_scorer.py``) untouched. Test figures
 are reported once; nothing is tuned on them.
 
-Prints: ECB+ test (topics 26–45 pooled) pairwise/BCubed/ARI/NMI; SemEval-2022 Task 8 test Pearson
-(English pairs and all, shared pair ids dropped); Gedikli story-chain link P/R/F1 against coder 1 (coder 2
+Prints: ECB+ test (topics 26–45 pooled) pairwise/BCubed/ARI/NMI; SemEval-2022 Task 8 test Pearson of
+``events.similarity.pair_similarity`` (English pairs and all, shared pair ids dropped); Gedikli story-chain link P/R/F1 against coder 1 (coder 2
 as the ceiling); Google News (MStream) NMI; UCI headlines BCubed F1; throughput of online assignment;
 entity recall of the rule-based extractor against ECB+'s annotated names.
 """
@@ -40,6 +41,13 @@ from newsfold.events.embeddings import Embedder  # noqa: E402
 from newsfold.events.entities import extract_mentions  # noqa: E402
 from newsfold.events.features import IdfTable, article_features, split_fields  # noqa: E402
 from newsfold.events.scorer import Profile, load_scorer, pair_features  # noqa: E402
+from newsfold.events.similarity import (  # noqa: E402
+    EMBEDDER_WEIGHTS_FILES,
+    load_similarity_model,
+    score_sides,
+    similarity_idf,
+    similarity_side,
+)
 from newsfold.events.text import terms  # noqa: E402
 from newsfold.model import Article  # noqa: E402
 from newsfold.stories.link import link_storylines  # noqa: E402
@@ -178,7 +186,20 @@ def ecb_benchmark(data: Path) -> tuple[float, float]:
     return threshold, rate
 
 
-def semeval_benchmark(data: Path, embedder: Embedder | None = None, only_english: bool = False) -> None:
+def similarity_scores(pairs: Sequence[SemevalPair], embedder: Embedder | None = None) -> np.ndarray:
+    """newsfold's pair score (:func:`newsfold.events.similarity.pair_similarity`, the weights fitted
+    with ``embedder`` or without embeddings) of each pair, in [0, 1]."""
+    model = load_similarity_model(embedder=None if embedder is None else embedder.name)
+    vectors = embed_all([a for p in pairs for a in (p.first, p.second)], embedder)
+    idf = similarity_idf()
+    return np.asarray([
+        score_sides(similarity_side(p.first, idf, vectors.get(p.first.id)),
+                    similarity_side(p.second, idf, vectors.get(p.second.id)), model).score
+        for p in pairs
+    ])
+
+
+def semeval_benchmark(data: Path, embedder: Embedder | None = None) -> None:
     folder = data / "semeval2022-task8-hfl-sample"
     train = load_semeval(folder / "training_set.csv")
     train_ids = {p.pair_id for p in train}
@@ -186,31 +207,32 @@ def semeval_benchmark(data: Path, embedder: Embedder | None = None, only_english
     scorer = load_scorer(semantic=embedder is not None)
     idf = IdfTable.background()
 
-    def scores(pairs: list) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
-        similarity_head, logit, cosine = [], [], []
+    def grouping_scores(pairs: list[SemevalPair]) -> tuple[np.ndarray, np.ndarray]:
+        """(the event scorer's similarity head, TF-IDF cosine) of each pair."""
+        similarity_head, cosine = [], []
         vectors = embed_all([a for p in pairs for a in (p.first, p.second)], embedder)
         for pair in pairs:
             a = article_features(pair.first, idf, update_idf=False, embedding=vectors.get(pair.first.id))
             b = article_features(pair.second, idf, update_idf=False, embedding=vectors.get(pair.second.id))
             values = pair_features(Profile.of(a), Profile.of(b))
             similarity_head.append(scorer.similarity(values))
-            logit.append(scorer.decision(values))
             cosine.append(values[0])
-        gold = -np.asarray([p.overall for p in pairs])
-        return np.asarray(similarity_head), np.asarray(logit), np.asarray(cosine), gold
-
-    def english(pairs: list) -> list:
-        return [p for p in pairs if p.lang1 == "en" and p.lang2 == "en"]
+        return np.asarray(similarity_head), np.asarray(cosine)
 
     print(f"SemEval-2022 Task 8 test{' with embeddings (' + embedder.name + ')' if embedder else ''} "
           "(pair ids shared with training dropped; Pearson r with -Overall; "
-          "newsfold pair score = the scorer's similarity head, baseline = TF-IDF cosine):")
-    sets = [("English pairs", english(test), "(target >= 0.80)")] + ([] if only_english else [("all pairs", test, "")])
+          "newsfold pair score = events.similarity.pair_similarity, baseline = TF-IDF cosine):")
+    sets = [
+        ("English pairs", [p for p in test if p.lang1 == p.lang2 == "en"], "(target >= 0.80)"),
+        ("all pairs", test, ""),
+    ]
     for name, pairs, target in sets:
-        head, logit, cosine, gold = scores(pairs)
-        line(f"Pearson, {name} (n={len(pairs)})", float(pearsonr(head, gold)[0]),
+        gold = -np.asarray([p.overall for p in pairs])
+        ours = similarity_scores(pairs, embedder)
+        head, cosine = grouping_scores(pairs)
+        line(f"Pearson, {name} (n={len(pairs)})", float(pearsonr(ours, gold)[0]),
              float(pearsonr(cosine, gold)[0]), target)
-        print(f"    (same-event logit instead of the similarity head: {float(pearsonr(logit, gold)[0]):.4f})")
+        print(f"    (the event scorer's similarity head, the pair score before: {float(pearsonr(head, gold)[0]):.4f})")
 
 
 def semantic_benchmark(data: Path, backend: str) -> None:
@@ -227,7 +249,7 @@ def semantic_benchmark(data: Path, backend: str) -> None:
         score = score_clustering({d.article.id: d.event for d in documents}, grouping.assignments)
         print(f"ECB+ {name} with embeddings ({embedder.name}): BCubed P {score.bcubed_precision:.4f} "
               f"R {score.bcubed_recall:.4f} F1 {score.bcubed_f1:.4f}")
-    semeval_benchmark(data, cached, only_english=True)
+    semeval_benchmark(data, cached)
     articles = [d.article for d in load_ecb(data, ECB_TEST_TOPICS)]
     copies = copy_groups_of(articles)
     rate = best_rate(lambda: group_events(articles, copy_groups=copies, embedder=embedder), len(articles), repeats=1)
@@ -238,7 +260,8 @@ def semantic_benchmark(data: Path, backend: str) -> None:
 def crosslingual_benchmark(data: Path, backend: str) -> None:
     """SemEval-2022 Task 8 test by language setting: Pearson of the embedding cosine alone (headline and
     lead, no scorer: nothing fitted) and of the TF-IDF cosine, against -Overall. Shows what a multilingual
-    embedder adds for reports of one event in other languages."""
+    embedder adds for reports of one event in other languages. When pair-similarity weights were fitted
+    with this embedder, their score (:func:`similarity_scores`) is printed per setting too."""
     from newsfold.events.embeddings import load_embedder
 
     folder = data / "semeval2022-task8-hfl-sample"
@@ -267,6 +290,7 @@ def crosslingual_benchmark(data: Path, backend: str) -> None:
         ("cross-language pairs", [p for p in test if p.lang1 != p.lang2]),
         ("all pairs", test),
     ]
+    fitted = embedder.name in EMBEDDER_WEIGHTS_FILES
     for name, pairs in settings:
         if len(pairs) < 3:
             continue
@@ -274,6 +298,9 @@ def crosslingual_benchmark(data: Path, backend: str) -> None:
         dense = np.asarray([dense_cosine(p) for p in pairs])
         sparse = np.asarray([tfidf_cosine(p) for p in pairs])
         line(f"Pearson, {name} (n={len(pairs)})", float(pearsonr(dense, gold)[0]), float(pearsonr(sparse, gold)[0]))
+        if fitted:
+            for label, chosen in (("pair similarity, no embeddings", None), (f"pair similarity, {backend}", embedder)):
+                print(f"    {label}: {float(pearsonr(similarity_scores(pairs, chosen), gold)[0]):.4f}")
 
 
 def gedikli_benchmark(data: Path, baseline_threshold: float) -> None:
@@ -451,12 +478,24 @@ def main(argv: list[str] | None = None) -> int:
                         help="also measure SemEval test by language setting with this embedder's cosine alone")
     parser.add_argument("--crosslingual-only", action="store_true",
                         help="run only the --crosslingual measurement (the other sets are not rerun)")
+    parser.add_argument("--semeval-only", action="store_true",
+                        help="run only SemEval-2022 Task 8 pair similarity (with --semantic: also with that "
+                        "embedder; with --crosslingual: also by language setting)")
     args = parser.parse_args(argv)
     if not args.data.is_dir():
         print(f"no data at {args.data}", file=sys.stderr)
         return 2
     if args.crosslingual_only:
         crosslingual_benchmark(args.data, args.crosslingual or "e5")
+        return 0
+    if args.semeval_only:
+        semeval_benchmark(args.data)
+        if args.semantic:
+            from newsfold.events.embeddings import load_embedder
+
+            semeval_benchmark(args.data, CachedEmbedder(load_embedder(args.semantic), EMBEDDING_CACHE))
+        if args.crosslingual:
+            crosslingual_benchmark(args.data, args.crosslingual)
         return 0
     threshold, _ = ecb_benchmark(args.data)
     semeval_benchmark(args.data)

@@ -15,7 +15,7 @@ from typing import Any, NoReturn, TextIO
 import click
 
 from newsfold.errors import NewsfoldError, UsageError
-from newsfold.model import Skipped
+from newsfold.model import Article, Skipped
 from newsfold.pipeline import STAGE_ORDER, FoldReport
 from newsfold.store import Store
 
@@ -452,3 +452,56 @@ def serve(db: Path, host: str, port: int, max_body_mb: float, max_batch: int) ->
     mode = "writes need NEWSFOLD_TOKEN" if token else "read-only: set NEWSFOLD_TOKEN to allow writes"
     click.echo(f"newsfold: serving {db} on http://{host}:{port}/ ({mode})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info")
+
+
+@cli.command()
+@click.argument("first")
+@click.argument("second")
+@db_option
+@click.option("--files", "from_files", is_flag=True,
+              help="FIRST and SECOND are files (each read as one article) instead of ids in the store.")
+@click.option("--embedder", type=click.Choice(["minilm", "e5"]),
+              help="Add the embedding cosine and use the weights fitted with it (needs newsfold[semantic]).")
+@click.option("--top", type=click.IntRange(min=1), default=6, show_default=True,
+              help="Contributions shown, largest first.")
+@json_option
+def similarity(first: str, second: str, db: Path, from_files: bool, embedder: str | None, top: int,
+               as_json: bool) -> None:
+    """Score how similar two articles are (0 unrelated … 1 the same story) and show why."""
+    from newsfold.events.embeddings import load_embedder
+    from newsfold.events.similarity import pair_similarity
+
+    if from_files:
+        articles = [_first_article(Path(name)) for name in (first, second)]
+    else:
+        with _open_store(db) as store:
+            found = {name: store.get_article(name) for name in (first, second)}
+        articles = []
+        for name in (first, second):
+            article = found[name]
+            if article is None:
+                _fail(f"no article with id {name!r} in {db}", EXIT_SKIPPED)
+            articles.append(article)
+    result = pair_similarity(articles[0], articles[1],
+                             embedder=None if embedder is None else load_embedder(embedder))
+    if as_json:
+        _print_json(result.to_json())
+        return
+    click.echo(f"similarity {result.score:.3f}  (SemEval-2022 Task 8 Overall {result.overall:.2f}: "
+               f"1 very similar … 4 very dissimilar; model {result.model})")
+    click.echo(f"top contributions (of raw {result.raw:+.3f} = intercept "
+               f"{result.contributions['intercept']:+.3f} + features):")
+    for name, contribution in result.top_contributions(top):
+        click.echo(f"  {name:22s} value {result.features[name]:.3f}   contribution {contribution:+.3f}")
+
+
+def _first_article(path: Path) -> Article:
+    """The first article read from ``path`` (usage error when it holds none)."""
+    from newsfold.pipeline import read_articles
+
+    if not path.is_file():
+        _fail(f"{path}: no such file")
+    for item in read_articles([path]):
+        if isinstance(item, Article):
+            return item
+    _fail(f"{path}: no article could be read")

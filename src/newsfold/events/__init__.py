@@ -2,7 +2,8 @@
 
 Pure functions of plain data (no database): :func:`group_events` takes :class:`~newsfold.model.Article`
 records and returns an :class:`EventGrouping` with the evidence of every join and merge;
-:func:`build_card` summarizes one event. See ``docs/events.md``.
+:func:`build_card` summarizes one event; :func:`pair_similarity` scores how similar two articles are, and
+why. See ``docs/events.md``.
 
 >>> from newsfold.events import group_events
 >>> group_events([]).events
@@ -31,6 +32,7 @@ from newsfold.events.features import (
     featurize,
 )
 from newsfold.events.scorer import FEATURE_NAMES, LogisticScorer, load_scorer, pair_features
+from newsfold.events.similarity import PairSimilarity, load_similarity_model, pair_similarity
 
 __all__ = [
     "FEATURE_NAMES",
@@ -45,6 +47,7 @@ __all__ = [
     "LogisticScorer",
     "MergeEvidence",
     "OnlineEventGrouper",
+    "PairSimilarity",
     "SourceContribution",
     "analyze_article",
     "article_features",
@@ -52,7 +55,9 @@ __all__ = [
     "featurize",
     "group_events",
     "load_scorer",
+    "load_similarity_model",
     "pair_features",
+    "pair_similarity",
     "publication_key",
     "unique_sentences",
 ]

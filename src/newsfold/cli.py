@@ -460,12 +460,12 @@ def serve(db: Path, host: str, port: int, max_body_mb: float, max_batch: int) ->
 @db_option
 @click.option("--files", "from_files", is_flag=True,
               help="FIRST and SECOND are files (each read as one article) instead of ids in the store.")
-@click.option("--embedder", type=click.Choice(["minilm", "e5"]),
+@click.option("--embeddings", type=click.Choice(["minilm", "e5"]),
               help="Add the embedding cosine and use the weights fitted with it (needs newsfold[semantic]).")
 @click.option("--top", type=click.IntRange(min=1), default=6, show_default=True,
               help="Contributions shown, largest first.")
 @json_option
-def similarity(first: str, second: str, db: Path, from_files: bool, embedder: str | None, top: int,
+def similarity(first: str, second: str, db: Path, from_files: bool, embeddings: str | None, top: int,
                as_json: bool) -> None:
     """Score how similar two articles are (0 unrelated … 1 the same story) and show why."""
     from newsfold.events.embeddings import load_embedder
@@ -482,8 +482,11 @@ def similarity(first: str, second: str, db: Path, from_files: bool, embedder: st
             if article is None:
                 _fail(f"no article with id {name!r} in {db}", EXIT_SKIPPED)
             articles.append(article)
-    result = pair_similarity(articles[0], articles[1],
-                             embedder=None if embedder is None else load_embedder(embedder))
+    try:
+        embedder = None if embeddings is None else load_embedder(embeddings)
+    except NewsfoldError as error:
+        _fail(str(error))
+    result = pair_similarity(articles[0], articles[1], embedder=embedder)
     if as_json:
         _print_json(result.to_json())
         return

@@ -172,3 +172,13 @@ def test_linker_round_trips_and_refuses_weights_for_other_features() -> None:
         ArticleLinker.from_json(data)
     with pytest.raises(ValueError):
         ArticleLinker(coef=(0.0,), intercept=0.0, join_threshold=0.8, link_threshold=0.5)
+
+
+def test_heaviest_blocking_terms_match_a_full_sort_with_ties() -> None:
+    from newsfold.events.candidates import heaviest
+
+    rng = random.Random(3)
+    for _ in range(500):
+        weights = {f"t{i}": rng.choice([0.1, 0.2, 0.3, rng.random()]) for i in range(rng.randint(0, 40))}
+        count = rng.randint(1, 15)
+        assert heaviest(weights, count) == sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:count]

@@ -66,8 +66,8 @@ def _centroid_cosine(a: Profile, b: Profile) -> float:
     denominator = a.norm * b.norm
     if not denominator:
         return 0.0
-    shorter, longer = (a.term_sum, b.term_sum) if len(a.term_sum) <= len(b.term_sum) else (b.term_sum, a.term_sum)
-    return sum([w * longer[t] for t, w in shorter.items() if t in longer]) / denominator
+    first, second = a.term_sum, b.term_sum
+    return sum([first[t] * second[t] for t in first.keys() & second.keys()]) / denominator
 
 
 def _is_short(profile: Profile) -> bool:

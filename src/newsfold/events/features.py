@@ -213,13 +213,12 @@ class ArticleAnalysis:
     details: TextDetails = field(default_factory=TextDetails)
 
 
-_WEEKDAY = re.compile(r"\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b")
+# Loose patterns filtered in Python: literal alternations of month and weekday names are three times
+# slower in ``re`` (they are tried at every position).
+_WEEKDAY = re.compile(r"([A-Z][a-z]{2,5}day)\b")
+_WEEKDAYS = frozenset(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
 _NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:\-]\d+)*(?!\w)")
-_MONTH_DAY = re.compile(
-    r"\b(January|February|March|April|May|June|July|August|September|October|November|December|"
-    r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec)\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b"
-    r"(?:\s*,?\s*((?:19|20)\d\d)\b)?"
-)
+_MONTH_DAY = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*,?\s*((?:19|20)\d\d)\b)?")
 _NAMED_YEAR = re.compile(r"(?:19[89]|20[0-3])\d")
 
 
@@ -236,14 +235,18 @@ def text_details(text: str, mentions: Sequence[Mention], lead_sentences: int) ->
     English news form) and resolve only with their own year: no reference day, so the same text always
     gives the same details."""
     persons = Counter(m.key for m in mentions if m.type in ("person", "other"))
-    month_days = [(MONTHS[month.lower()], int(day), year) for month, day, year in _MONTH_DAY.findall(text)]
+    month_days = [
+        (MONTHS[month.lower()], int(day), year)
+        for month, day, year in _MONTH_DAY.findall(text)
+        if month.lower() in MONTHS
+    ]
     numbers = _NUMBER.findall(text)
     return TextDetails(
         years=dict(Counter(int(n) for n in numbers if _NAMED_YEAR.fullmatch(n))),
         days=frozenset(
             d for d in (_valid_date(int(year), month, day) for month, day, year in month_days if year) if d is not None
         ),
-        weekdays=frozenset(w.lower() for w in _WEEKDAY.findall(text)),
+        weekdays=frozenset(w.lower() for w in _WEEKDAY.findall(text) if w in _WEEKDAYS),
         months=frozenset(month for month, _, _ in month_days),
         persons=dict(persons),
         lead_persons=frozenset(m.key for m in mentions if m.type in ("person", "other") and m.sentence < lead_sentences),

@@ -25,6 +25,7 @@ import datetime as dt
 import heapq
 import json
 import math
+import operator
 from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -241,7 +242,9 @@ class ArticleLinker:
 
     def decision(self, values: Sequence[float]) -> float:
         """The logit ``w·x + b``."""
-        return self.intercept + sum(c * v for c, v in zip(self.coef, values, strict=True))
+        if len(values) != len(self.coef):
+            raise ValueError(f"{len(values)} values for {len(self.coef)} link features")
+        return self.intercept + sum(map(operator.mul, self.coef, values))
 
     def probability(self, values: Sequence[float]) -> float:
         """``σ(w·x + b)``."""

@@ -178,7 +178,7 @@ def ecb_benchmark(data: Path) -> tuple[float, float]:
     rate2 = best_rate(lambda: group_events(articles, copy_groups=copies, workers=2), len(articles))
     per_cpu = cpu_rate(lambda: group_events(articles, copy_groups=copies), len(articles))
     assert group_events(articles, copy_groups=copies, workers=2).assignments == ours.assignments
-    print(f"  throughput (features + online assignment + merge; best of 3; load average {os.getloadavg()[0]:.1f} "
+    print(f"  throughput (features + online assignment + linkage; best of 3; load average {os.getloadavg()[0]:.1f} "
           f"on {os.cpu_count()} cores): {rate:.0f} articles/s in 1 process ({per_cpu:.0f} per CPU-second), "
           f"{rate2:.0f} with workers=2 "
           f"(target >= 500); copy groups from newsfold.copies ({len(set(copies.values()))} groups) took "

@@ -11,6 +11,7 @@ events, which the time window would exclude anyway.
 
 from __future__ import annotations
 
+import heapq
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
@@ -21,9 +22,18 @@ if TYPE_CHECKING:
 NAME_KEY_WEIGHT = 0.3
 
 
+def heaviest(weights: Mapping[str, float], count: int) -> list[tuple[str, float]]:
+    """The ``count`` heaviest items, heaviest first, ties by key: ``sorted(..., key=(-weight, key))[:count]``
+    without sorting everything (only the items at least as heavy as the ``count``-th weight)."""
+    if len(weights) <= count:
+        return sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))
+    floor = heapq.nlargest(count, weights.values())[-1]
+    return sorted(((k, w) for k, w in weights.items() if w >= floor), key=lambda kv: (-kv[1], kv[0]))[:count]
+
+
 def article_keys(features: ArticleFeatures, index_terms: int) -> dict[str, float]:
     """The blocking keys of one article with their weights."""
-    top = sorted(features.vector.items(), key=lambda kv: (-kv[1], kv[0]))[:index_terms]
+    top = heaviest(features.vector, index_terms)
     keys = {f"t:{term}": weight for term, weight in top}
     for kind in ("person", "org", "place"):
         for name in features.entities[kind]:
@@ -34,7 +44,7 @@ def article_keys(features: ArticleFeatures, index_terms: int) -> dict[str, float
 def profile_keys(profile: Profile, index_terms: int) -> dict[str, float]:
     """The blocking keys of an event: its centroid's heaviest terms and its salient names."""
     norm = profile.norm or 1.0
-    top = sorted(profile.term_sum.items(), key=lambda kv: (-kv[1], kv[0]))[:index_terms]
+    top = heaviest(profile.term_sum, index_terms)
     keys = {f"t:{term}": weight / norm for term, weight in top}
     for name in profile.salient(profile.person_counts) | profile.salient(profile.org_counts) | profile.salient(profile.place_counts):
         keys[f"n:{name}"] = NAME_KEY_WEIGHT

@@ -9,6 +9,14 @@ event (single-pass clustering with a learned similarity, cf. Allan et al. 1998, 
 Tracking Pilot Study"). A merge step then scores pairs of events that share keys and merges those
 reaching ``merge_threshold``, best pair first, rescoring with the merged profiles.
 
+:func:`group_events` by default runs the online pass with the strict join threshold of the shipped
+:class:`~newsfold.events.linkage.ArticleLinker` and, instead of the merge step (kept for headline-sized
+events only), links the resulting fragments by average link over article pairs
+(:meth:`OnlineEventGrouper.link_events`), which tells
+*sibling* events (same actors, another occurrence) apart far better than event-level scores. The
+incremental stage (:mod:`newsfold.events.stage`) runs the online pass and merge step only: average link
+over fragments is a batch step (a later article can lower a cluster's average).
+
 Every decision is kept as plain data: :class:`JoinEvidence` for each article, :class:`MergeEvidence` for
 each merge. Batch mode (:func:`group_events`) is the same algorithm over sorted input, so it is
 deterministic and independent of the input order.
@@ -34,6 +42,7 @@ from newsfold.events.features import (
     article_features,
     featurize,
 )
+from newsfold.events.linkage import LINK_FEATURE_NAMES, ArticleLinker, average_link, load_linker
 from newsfold.events.scorer import (
     FEATURE_NAMES,
     SHORT_TEXT_TERMS,
@@ -45,6 +54,25 @@ from newsfold.events.scorer import (
 from newsfold.model import Article
 
 _SHORT_TEXT = FEATURE_NAMES.index("short_text")
+
+
+MIN_LINK_COSINE = 0.2
+"""Neighbouring events whose centroids' term cosine is below this are not linked: on ECB+ dev such
+pairs did not change the grouping (BCubed F1 the same at 0.1 and 0.2, lower at 0.3) and scoring their
+member pairs cost most of the linkage time."""
+
+
+def _centroid_cosine(a: Profile, b: Profile) -> float:
+    denominator = a.norm * b.norm
+    if not denominator:
+        return 0.0
+    first, second = a.term_sum, b.term_sum
+    return sum([first[t] * second[t] for t in first.keys() & second.keys()]) / denominator
+
+
+def _is_short(profile: Profile) -> bool:
+    """Headline-sized as the ``short_text`` pair feature counts it: the longest recent member is short."""
+    return max((member.term_count for member in profile.recent), default=0) < SHORT_TEXT_TERMS
 
 
 def _first_set(*values: float | None) -> float:
@@ -64,6 +92,12 @@ class ClusterOptions:
     ``member_check``: an article joins an event only if it also scores at or above the join threshold
     against one of the event's recent members on its own (centroid AND best member, a guard against
     chaining distinct stories through a drifting centroid); candidates are tried best first.
+    ``link``: in :func:`group_events` (only with ``merge``), the linkage step
+    (:meth:`OnlineEventGrouper.link_events`: average link over article pairs, :mod:`newsfold.events.linkage`)
+    takes the place of the merge step, which then runs for headline-sized pairs only, and the online
+    pass joins at the linker's strict
+    ``join_threshold`` unless ``join_threshold`` is set. ``link_threshold`` overrides the linker's own.
+    Not used with an embedder (the linker was fitted without embeddings).
     """
 
     window_days: int = 7
@@ -76,6 +110,8 @@ class ClusterOptions:
     short_join_threshold: float | None = None
     short_merge_threshold: float | None = None
     member_check: bool = False
+    link: bool = True
+    link_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if self.window_days < 0 or self.index_terms < 1 or self.max_candidates < 1:
@@ -85,6 +121,7 @@ class ClusterOptions:
             self.merge_threshold,
             self.short_join_threshold,
             self.short_merge_threshold,
+            self.link_threshold,
         ):
             if threshold is not None and not 0.0 < threshold < 1.0:
                 raise ValueError("thresholds are probabilities in (0, 1)")
@@ -129,16 +166,26 @@ class JoinEvidence:
 
 @dataclass(frozen=True, slots=True)
 class MergeEvidence:
-    """Two events found to be one: ``merged_id`` was folded into ``kept_id``."""
+    """Two events found to be one: ``merged_id`` was folded into ``kept_id``.
+
+    ``rule`` ``None``: the merge step, where ``score`` and ``features`` are the scorer's for the two
+    events (:data:`~newsfold.events.scorer.FEATURE_NAMES`). ``"average_link"``: the linkage step, where
+    ``score`` is the mean article-pair probability over ``pairs`` pairs of their members and ``features``
+    the mean :data:`~newsfold.events.linkage.LINK_FEATURE_NAMES` over those pairs.
+    """
 
     kept_id: str
     merged_id: str
     score: float
     features: Mapping[str, float]
     threshold: float
+    rule: Literal["average_link"] | None = None
+    pairs: int | None = None
 
     def as_dict(self) -> dict[str, object]:
         return {
+            "rule": self.rule,
+            "pairs": self.pairs,
             "kept_id": self.kept_id,
             "merged_id": self.merged_id,
             "score": self.score,
@@ -200,6 +247,7 @@ class OnlineEventGrouper:
         feature_options: FeatureOptions | None = None,
         idf: IdfTable | None = None,
         embedder: Embedder | None = None,
+        linker: ArticleLinker | None = None,
     ) -> None:
         self.embedder = embedder
         self.scorer = (
@@ -210,9 +258,13 @@ class OnlineEventGrouper:
         self.options = options or ClusterOptions()
         self.feature_options = feature_options or FeatureOptions()
         self.idf = idf if idf is not None else IdfTable.background()
-        self.join_threshold = (
-            self.options.join_threshold if self.options.join_threshold is not None else self.scorer.join_threshold
+        self.linker = linker
+        self.join_threshold = _first_set(
+            self.options.join_threshold,
+            None if linker is None else linker.join_threshold,
+            self.scorer.join_threshold,
         )
+        self.link_threshold = _first_set(self.options.link_threshold, None if linker is None else linker.link_threshold, 0.5)
         self.merge_threshold = (
             self.options.merge_threshold
             if self.options.merge_threshold is not None
@@ -380,8 +432,9 @@ class OnlineEventGrouper:
     def _merge_threshold_for(self, values: Sequence[float]) -> float:
         return self.short_merge_threshold if values[_SHORT_TEXT] else self.merge_threshold
 
-    def merge_events(self) -> list[MergeEvidence]:
-        """Merge events that turn out to be one (see the module docstring); returns the new merges."""
+    def merge_events(self, short_only: bool = False) -> list[MergeEvidence]:
+        """Merge events that turn out to be one (see the module docstring); returns the new merges. With
+        ``short_only``, only pairs where one side is headline-sized (the ``short_text`` feature) merge."""
         proposals: list[tuple[float, int, int]] = []
         for event in self._events:
             if not event.alive:
@@ -395,6 +448,8 @@ class OnlineEventGrouper:
                 days: list[dt.date | None] = list(profile.days) or [None]
                 if not any(self._within_window(day, event.profile) for day in days):
                     continue
+                if short_only and not (_is_short(event.profile) or _is_short(profile)):
+                    continue
                 values = pair_features(event.profile, profile)
                 score = self.scorer.probability(values)
                 if score >= self._merge_threshold_for(values):
@@ -407,7 +462,7 @@ class OnlineEventGrouper:
             values = pair_features(self._events[kept].profile, self._events[merged].profile)
             score = self.scorer.probability(values)
             merge_threshold = self._merge_threshold_for(values)
-            if score < merge_threshold:
+            if score < merge_threshold or (short_only and not values[_SHORT_TEXT]):
                 continue
             kept_event, merged_event = self._events[kept], self._events[merged]
             kept_event.profile.absorb(merged_event.profile)
@@ -423,6 +478,69 @@ class OnlineEventGrouper:
                 threshold=merge_threshold,
             )
             new.append(evidence)
+        self.merges.extend(new)
+        return new
+
+    def _publication_days(self, members: Sequence[str]) -> set[dt.date]:
+        return {day for a in members if (day := self.features[a].published) is not None}
+
+    def link_events(self) -> list[MergeEvidence]:
+        """The linkage step (:func:`~newsfold.events.linkage.average_link` with this grouper's linker):
+        events merge by average link over pairs of their members, best first, while the mean pair
+        probability reaches ``link_threshold``; returns the new merges (``rule="average_link"``).
+
+        Neighbours: each event's ``max_candidates`` best events by shared blocking keys whose centroid
+        cosine reaches :data:`MIN_LINK_COSINE`. Time window: two events link only if their closest
+        *publication* days are at most ``window_days`` apart (or either is undated). Publication days, not
+        event days: an undated article's event day is whatever full date its lead names first, often an
+        earlier event it recalls, and the linker's own date features weigh such dates. Requires a
+        ``linker``; deterministic, and independent of input order like the online pass."""
+        if self.linker is None:
+            raise ValueError("link_events needs a grouper made with a linker")
+        alive = [event for event in self._events if event.alive]
+        # A fresh index over each event's current keys (profile_keys), so that neighbours are ranked by what
+        # the events are as a whole, not by the keys their members were posted under one by one.
+        keys = [profile_keys(event.profile, self.options.index_terms) for event in alive]
+        index = CandidateIndex(self.options.max_posting)
+        for k, event_keys in enumerate(keys):
+            index.add(k, event_keys)
+        proposed = {
+            (min(k, other), max(k, other))
+            for k, event_keys in enumerate(keys)
+            for other in index.lookup(event_keys, self.options.max_candidates)
+            if other != k
+        }
+        neighbours = [
+            (k, other) for k, other in sorted(proposed)
+            if _centroid_cosine(alive[k].profile, alive[other].profile) >= MIN_LINK_COSINE
+        ]
+        steps = average_link(
+            [[self.features[a] for a in event.members] for event in alive],
+            neighbours,
+            self.linker,
+            self.link_threshold,
+            days=[self._publication_days(event.members) for event in alive],
+            window_days=self.options.window_days,
+        )
+        new: list[MergeEvidence] = []
+        for step in steps:
+            kept_event, merged_event = alive[step.kept], alive[step.merged]
+            kept_event.profile.absorb(merged_event.profile)
+            kept_event.members.extend(merged_event.members)
+            merged_event.alive = False
+            self._parent[merged_event.ordinal] = kept_event.ordinal
+            self._index.add(kept_event.ordinal, profile_keys(kept_event.profile, self.options.index_terms))
+            new.append(
+                MergeEvidence(
+                    kept_id=kept_event.id,
+                    merged_id=merged_event.id,
+                    score=step.score,
+                    features=dict(zip(LINK_FEATURE_NAMES, step.features, strict=True)),
+                    threshold=self.link_threshold,
+                    rule="average_link",
+                    pairs=step.pairs,
+                )
+            )
         self.merges.extend(new)
         return new
 
@@ -449,6 +567,7 @@ def group_events(
     copy_groups: Mapping[str, str] | None = None,
     workers: int = 1,
     embedder: Embedder | None = None,
+    linker: ArticleLinker | None = None,
 ) -> EventGrouping:
     """Group ``articles`` into events: online assignment in publication order, then the merge step.
 
@@ -457,12 +576,22 @@ def group_events(
     in that many processes; weighting and assignment stay sequential, so the result is the same. The
     result does not depend on the order of ``articles``. With an ``embedder``
     (:mod:`newsfold.events.embeddings`) every article is embedded (in batches) and the semantic scorer is
-    the default.
+    the default. Unless ``options.link`` or ``options.merge`` is off, or an ``embedder`` is given, the
+    online pass joins at the linker's strict threshold, the linkage step
+    (:meth:`OnlineEventGrouper.link_events`, ``linker`` defaulting to the shipped one) takes the place of
+    the merge step, and the merge step then runs for pairs with a headline-sized side only
+    (``merge_events(short_only=True)``). Measured on ECB+ dev: the full merge step before the linkage
+    lowered the mean F1; without the short-text merge, dev cut to headlines fell from 0.750 to 0.715.
     """
     if workers < 1:
         raise ValueError("workers must be ≥ 1")
+    options = options or ClusterOptions()
+    if options.link and options.merge and embedder is None:
+        linker = linker if linker is not None else load_linker()
+    else:
+        linker = None
     grouper = OnlineEventGrouper(
-        scorer=scorer, options=options, feature_options=feature_options, embedder=embedder
+        scorer=scorer, options=options, feature_options=feature_options, embedder=embedder, linker=linker
     )
     copy_groups = copy_groups or {}
     ordered: Sequence[Article] = sorted(articles, key=publication_key)
@@ -483,6 +612,10 @@ def group_events(
                 embedding=None if embeddings is None else embeddings[position],
             )
         )
-    if grouper.options.merge:
+    if linker is not None:
+        grouper.link_events()
+        # The linker was fitted on full texts; headline-sized events keep the scorer's short-text merge.
+        grouper.merge_events(short_only=True)
+    elif grouper.options.merge:
         grouper.merge_events()
     return grouper.result()

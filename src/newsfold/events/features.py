@@ -17,12 +17,12 @@ import math
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 
-from newsfold.events.dates import find_dates
-from newsfold.events.entities import ENTITY_TYPES, EntityType, extract_mentions, salient_entities
+from newsfold.events.dates import MONTHS, find_dates
+from newsfold.events.entities import ENTITY_TYPES, EntityType, Mention, extract_mentions, salient_entities
 from newsfold.events.text import sentences, terms
 from newsfold.model import Article
 
@@ -55,6 +55,30 @@ class FeatureOptions:
 
 
 @dataclass(frozen=True, slots=True)
+class TextDetails:
+    """Details named anywhere in an article's text, for telling *sibling* events apart (the same kind of
+    event with the same actors, another occurrence: a coach fired in 2008 and one hired in 2005).
+
+    ``years``: year → times named (``1980``–``2039``, bare or in a date); ``days``: full dates that carry
+    their own year (month first); ``weekdays``: weekday words (lower case); ``months``: months named with a day
+    (``Dec. 13``, ``May 24``), with or without a year; ``persons``/``places``/``organizations``: name key → mentions
+    (people include untyped names, as in the scorer); ``lead_persons``: people named in the headline and
+    lead; ``numbers``: numbers above ten that are not years, as written (``9-14``, ``76``). All empty for
+    features saved before these were computed, which then count as "nothing known".
+    """
+
+    years: Mapping[int, int] = field(default_factory=dict)
+    days: frozenset[dt.date] = frozenset()
+    weekdays: frozenset[str] = frozenset()
+    months: frozenset[int] = frozenset()
+    persons: Mapping[str, int] = field(default_factory=dict)
+    lead_persons: frozenset[str] = frozenset()
+    places: Mapping[str, int] = field(default_factory=dict)
+    organizations: Mapping[str, int] = field(default_factory=dict)
+    numbers: frozenset[str] = frozenset()
+
+
+@dataclass(frozen=True, slots=True)
 class ArticleFeatures:
     """What the event scorer knows about one article.
 
@@ -84,6 +108,9 @@ class ArticleFeatures:
     embedding: tuple[float, ...] | None = None
     """Unit dense vector of headline and lead when an embedder ran
     (:mod:`newsfold.events.embeddings`); ``None`` in the default pipeline."""
+    details: TextDetails = field(default_factory=TextDetails)
+    """Years, dates, weekdays, people, places and numbers named anywhere in the text
+    (:func:`text_details`), for the sibling-event linkage (:mod:`newsfold.events.linkage`)."""
 
 
 class IdfTable:
@@ -183,6 +210,50 @@ class ArticleAnalysis:
     years: frozenset[int]
     numbers: frozenset[str]
     outlet: str | None
+    details: TextDetails = field(default_factory=TextDetails)
+
+
+# Loose patterns filtered in Python: literal alternations of month and weekday names are three times
+# slower in ``re`` (they are tried at every position).
+_WEEKDAY = re.compile(r"([A-Z][a-z]{2,5}day)\b")
+_WEEKDAYS = frozenset(("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"))
+_NUMBER = re.compile(r"(?<![\w.])\d+(?:[.,:\-]\d+)*(?!\w)")
+_MONTH_DAY = re.compile(r"\b([A-Z][a-z]{2,8})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:\s*,?\s*((?:19|20)\d\d)\b)?")
+_NAMED_YEAR = re.compile(r"(?:19[89]|20[0-3])\d")
+
+
+def _valid_date(year: int, month: int, day: int) -> dt.date | None:
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def text_details(text: str, mentions: Sequence[Mention], lead_sentences: int) -> TextDetails:
+    """The :class:`TextDetails` of ``text`` whose names are ``mentions`` (people named in sentences
+    before ``lead_sentences`` are the lead's). Full dates are month-first (``May 24, 2005``, the
+    English news form) and resolve only with their own year: no reference day, so the same text always
+    gives the same details."""
+    persons = Counter(m.key for m in mentions if m.type in ("person", "other"))
+    month_days = [
+        (MONTHS[month.lower()], int(day), year)
+        for month, day, year in _MONTH_DAY.findall(text)
+        if month.lower() in MONTHS
+    ]
+    numbers = _NUMBER.findall(text)
+    return TextDetails(
+        years=dict(Counter(int(n) for n in numbers if _NAMED_YEAR.fullmatch(n))),
+        days=frozenset(
+            d for d in (_valid_date(int(year), month, day) for month, day, year in month_days if year) if d is not None
+        ),
+        weekdays=frozenset(w.lower() for w in _WEEKDAY.findall(text) if w in _WEEKDAYS),
+        months=frozenset(month for month, _, _ in month_days),
+        persons=dict(persons),
+        lead_persons=frozenset(m.key for m in mentions if m.type in ("person", "other") and m.sentence < lead_sentences),
+        places=dict(Counter(m.key for m in mentions if m.type == "place")),
+        organizations=dict(Counter(m.key for m in mentions if m.type == "org")),
+        numbers=frozenset(n for n in numbers if not _YEAR.fullmatch(n) and not (n.isdigit() and int(n) <= 10)),
+    )
 
 
 def analyze_article(article: Article, options: FeatureOptions | None = None) -> ArticleAnalysis:
@@ -192,7 +263,8 @@ def analyze_article(article: Article, options: FeatureOptions | None = None) -> 
     headline_terms = terms(headline)
     lead_terms = terms(lead)
     body_terms = terms(body)
-    mentions = extract_mentions(article.text if not article.title else f"{article.title}\n\n{article.text}")
+    full_text = article.text if not article.title else f"{article.title}\n\n{article.text}"
+    mentions = extract_mentions(full_text)
     entities = salient_entities(mentions, lead_sentences=options.lead_sentences + 1)
     name_counts = Counter(f"{m.type}:{m.key}" for m in mentions)
     name_weights = {k: 1.0 + math.log(n) for k, n in name_counts.items()}
@@ -239,6 +311,7 @@ def analyze_article(article: Article, options: FeatureOptions | None = None) -> 
         years=frozenset(years),
         numbers=numbers,
         outlet=article.outlet,
+        details=text_details(full_text, mentions, options.lead_sentences + 1),
     )
 
 
@@ -279,6 +352,7 @@ def featurize(
         outlet=analysis.outlet,
         term_count=len(analysis.body_terms),
         embedding=None if embedding is None else tuple(float(v) for v in embedding),
+        details=analysis.details,
     )
 
 
@@ -313,7 +387,42 @@ def features_to_json(features: ArticleFeatures) -> dict[str, object]:
         "outlet": features.outlet,
         "term_count": features.term_count,
         "embedding": None if features.embedding is None else list(features.embedding),
+        "details": _details_to_json(features.details),
     }
+
+
+def _details_to_json(details: TextDetails) -> dict[str, object]:
+    return {
+        "years": {str(y): n for y, n in sorted(details.years.items())},
+        "days": sorted(d.isoformat() for d in details.days),
+        "weekdays": sorted(details.weekdays),
+        "months": sorted(details.months),
+        "persons": dict(sorted(details.persons.items())),
+        "lead_persons": sorted(details.lead_persons),
+        "places": dict(sorted(details.places.items())),
+        "organizations": dict(sorted(details.organizations.items())),
+        "numbers": sorted(details.numbers),
+    }
+
+
+def _details_from_json(data: Mapping[str, object] | None) -> TextDetails:
+    if not data:
+        return TextDetails()
+    years: Mapping[str, int] = data["years"]  # type: ignore[assignment]
+    persons: Mapping[str, int] = data["persons"]  # type: ignore[assignment]
+    places: Mapping[str, int] = data["places"]  # type: ignore[assignment]
+    organizations: Mapping[str, int] = data.get("organizations", {})  # type: ignore[assignment]
+    return TextDetails(
+        years={int(y): int(n) for y, n in years.items()},
+        days=frozenset(dt.date.fromisoformat(str(d)) for d in data["days"]),  # type: ignore[attr-defined]
+        weekdays=frozenset(str(w) for w in data["weekdays"]),  # type: ignore[attr-defined]
+        months=frozenset(int(m) for m in data.get("months", ())),  # type: ignore[attr-defined]
+        persons={str(k): int(n) for k, n in persons.items()},
+        lead_persons=frozenset(str(k) for k in data["lead_persons"]),  # type: ignore[attr-defined]
+        places={str(k): int(n) for k, n in places.items()},
+        organizations={str(k): int(n) for k, n in organizations.items()},
+        numbers=frozenset(str(n) for n in data["numbers"]),  # type: ignore[attr-defined]
+    )
 
 
 def features_from_json(data: Mapping[str, object]) -> ArticleFeatures:
@@ -341,4 +450,5 @@ def features_from_json(data: Mapping[str, object]) -> ArticleFeatures:
         outlet=None if data.get("outlet") is None else str(data["outlet"]),
         term_count=int(data.get("term_count", 0)),  # type: ignore[call-overload]
         embedding=None if embedding is None else tuple(float(v) for v in embedding),  # type: ignore[attr-defined]
+        details=_details_from_json(data.get("details")),  # type: ignore[arg-type]
     )

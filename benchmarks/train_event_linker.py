@@ -1,0 +1,213 @@
+"""Fit the article-pair linker (``events/link_weights.json``) on ECB+ dev topics 1–25 only.
+
+    .venv/bin/python benchmarks/train_event_linker.py [--data ../shared/data] [--dry-run]
+
+Training pairs: every pair of dev articles within one topic (label: same gold event; the other event of
+a topic is its *sibling*) and every cross-topic pair whose term cosine reaches ``--cross-cosine`` (what
+the candidate index may still put side by side). The topic only selects pairs; no feature sees it.
+L2 logistic regression over :data:`~newsfold.events.linkage.LINK_FEATURE_NAMES`. Then (1) a 5-fold
+cross-validation by topic: the linker is fitted on four fifths of the topics and the held-out topics are
+grouped (undated and as the dense one-week stream), pooled over folds, against the shipped grouper
+without linkage on the same folds; (2) the online join threshold and the link threshold are those with the best
+mean held-out BCubed F1 (undated and dense) in that cross-validation; the weights are then fitted on all
+dev pairs. With ``--skip-cv`` the thresholds are chosen in-sample instead, on the whole of dev.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from newsfold.evaluate import bcubed_scores
+from newsfold.events.cluster import ClusterOptions, group_events
+from newsfold.events.features import ArticleFeatures
+from newsfold.events.linkage import LINK_FEATURE_NAMES, ArticleLinker, link_features
+from newsfold.events.scorer import LogisticScorer
+from train_event_scorer import (
+    DEFAULT_DATA,
+    ECB_DEV_TOPICS,
+    PACKAGE,
+    EcbDocument,
+    copy_groups_of,
+    dense_stream,
+    load_ecb,
+)
+
+JOIN_GRID = (0.6, 0.7, 0.8, 0.9)
+LINK_GRID = (0.45, 0.5, 0.55, 0.6, 0.65)
+
+
+def training_pairs(
+    documents: Sequence[EcbDocument], features: dict[str, ArticleFeatures], cross_cosine: float
+) -> tuple[np.ndarray, np.ndarray, list[tuple[int, int]]]:
+    """(link features, same-event labels, (topic, topic)) of the training pairs (see the module docstring)."""
+    rows: list[tuple[float, ...]] = []
+    labels: list[int] = []
+    topics: list[tuple[int, int]] = []
+    for i, first in enumerate(documents):
+        a = features[first.article.id]
+        for second in documents[i + 1 :]:
+            b = features[second.article.id]
+            values = link_features(a, b)
+            if first.topic != second.topic and values[0] < cross_cosine:
+                continue
+            rows.append(values)
+            labels.append(int(first.event == second.event))
+            topics.append((first.topic, second.topic))
+    return np.asarray(rows), np.asarray(labels, dtype=np.float64), topics
+
+
+def fit_linker(x: np.ndarray, y: np.ndarray, l2: float, join: float, link: float) -> ArticleLinker:
+    """L2 logistic regression on standardized features (so the penalty weighs every feature alike,
+    rare binary ones included), returned as weights on the raw features."""
+    mean = x.mean(axis=0)
+    scale = x.std(axis=0)
+    scale[scale == 0] = 1.0
+    scorer = LogisticScorer(feature_names=LINK_FEATURE_NAMES, l2=l2).fit((x - mean) / scale, y)
+    coef = np.asarray(scorer.coef_) / scale
+    intercept = scorer.intercept_ - float(np.sum(coef * mean))
+    return ArticleLinker(
+        coef=tuple(float(c) for c in coef), intercept=intercept, join_threshold=join, link_threshold=link
+    )
+
+
+def auc(scores: np.ndarray, labels: np.ndarray) -> float:
+    """Area under the ROC curve (Mann–Whitney U, ties counted half)."""
+    order = np.argsort(scores, kind="mergesort")
+    ranks = np.empty(len(scores))
+    sorted_scores = scores[order]
+    start = 0
+    while start < len(scores):
+        end = start
+        while end + 1 < len(scores) and sorted_scores[end + 1] == sorted_scores[start]:
+            end += 1
+        ranks[order[start : end + 1]] = (start + end) / 2 + 1
+        start = end + 1
+    positives = labels == 1
+    n_pos, n_neg = int(positives.sum()), int((~positives).sum())
+    return float((ranks[positives].sum() - n_pos * (n_pos + 1) / 2) / (n_pos * n_neg))
+
+
+def dev_f1(
+    documents: Sequence[EcbDocument], linker: ArticleLinker | None, options: ClusterOptions
+) -> tuple[dict[str, str], dict[str, str]]:
+    """Assignments of ``documents`` undated and as the dense stream."""
+    out = []
+    for stream in (list(documents), dense_stream(list(documents))):
+        articles = [d.article for d in stream]
+        grouping = group_events(articles, options=options, copy_groups=copy_groups_of(articles), linker=linker)
+        out.append(dict(grouping.assignments))
+    return out[0], out[1]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA)
+    parser.add_argument("--l2", type=float, default=3.3, help="ridge penalty on standardized features")
+    parser.add_argument("--cross-cosine", type=float, default=0.1)
+    parser.add_argument("--dry-run", action="store_true", help="print, write nothing")
+    parser.add_argument("--skip-cv", action="store_true")
+    parser.add_argument("--without", default="", help="comma-separated link features left out (weight 0)")
+    parser.add_argument("--joins", default=",".join(map(str, JOIN_GRID)), help="online join thresholds tried")
+    parser.add_argument("--links", default=",".join(map(str, LINK_GRID)), help="link thresholds tried")
+    args = parser.parse_args(argv)
+    joins = [float(v) for v in args.joins.split(",")]
+    links = [float(v) for v in args.links.split(",")]
+
+    documents = load_ecb(args.data, ECB_DEV_TOPICS)
+    gold = {d.article.id: d.event for d in documents}
+    # The features as the grouper computes them (IDF updated along the stream), so that the term cosines
+    # the linker learns from are those it will see.
+    articles = [d.article for d in documents]
+    features = dict(group_events(articles, options=ClusterOptions(link=False), copy_groups=copy_groups_of(articles)).features)
+    x, y, topics = training_pairs(documents, features, args.cross_cosine)
+    without = [name for name in args.without.split(",") if name]
+    unknown = sorted(set(without) - set(LINK_FEATURE_NAMES))
+    if unknown:
+        parser.error(f"unknown link features {unknown}")
+    for name in without:
+        x[:, LINK_FEATURE_NAMES.index(name)] = 0.0
+    print(f"pairs: {len(y)} ({int(y.sum())} same event, {sum(a != b for a, b in topics)} across topics)")
+
+    if not args.skip_cv:
+        topic_ids = sorted({d.topic for d in documents})
+        folds = [topic_ids[k::5] for k in range(5)]
+        held_out: dict[tuple[str, float | None, float | None], dict[str, str]] = {}
+        aucs = []
+        for fold in folds:
+            train = np.asarray([a not in fold and b not in fold for a, b in topics])
+            test = np.asarray([a in fold and b in fold for a, b in topics])
+            fitted = fit_linker(x[train], y[train], args.l2, 0.8, 0.5)
+            aucs.append(auc(np.asarray([fitted.probability(r) for r in x[test]]), y[test]))
+            fold_documents = [d for d in documents if d.topic in fold]
+            baseline = dev_f1(fold_documents, None, ClusterOptions(link=False))
+            for name, assignments in zip(("undated", "dense"), baseline, strict=True):
+                held_out.setdefault((name, None, None), {}).update(assignments)
+            for join in joins:
+                for link in links:
+                    options = ClusterOptions(join_threshold=join, link_threshold=link)
+                    for name, assignments in zip(("undated", "dense"), dev_f1(fold_documents, fitted, options), strict=True):
+                        held_out.setdefault((name, join, link), {}).update(assignments)
+        print("cross-validation by topic (5 folds): held-out pair AUC " + ", ".join(f"{a:.4f}" for a in aucs))
+        held_out_f1: dict[tuple[str, float | None, float | None], float] = {}
+        for (name, join, link), assignments in sorted(held_out.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, kv[0][2] or 0)):
+            p, r, f = bcubed_scores(gold, assignments)
+            held_out_f1[(name, join, link)] = f
+            label = "no linkage (shipped scorer)" if join is None else f"join {join:.2f} link {link:.2f}"
+            print(f"  held-out {name:8s} {label:28s} BCubed P {p:.4f} R {r:.4f} F1 {f:.4f}")
+        cv_choice = max(
+            ((held_out_f1[("undated", j, k)] + held_out_f1[("dense", j, k)]) / 2, j, k) for j in joins for k in links
+        )
+        print(f"held-out best mean F1 {cv_choice[0]:.4f} at join {cv_choice[1]} link {cv_choice[2]}")
+
+    fitted = fit_linker(x, y, args.l2, 0.8, 0.5)
+    print(f"in-sample pair AUC {auc(np.asarray([fitted.probability(r) for r in x]), y):.4f}")
+    best: tuple[float, float, float, float, float] | None = None
+    for join in joins:
+        for link in links:
+            options = ClusterOptions(join_threshold=join, link_threshold=link)
+            undated, dense = (bcubed_scores(gold, a)[2] for a in dev_f1(documents, fitted, options))
+            print(f"  join {join:.2f} link {link:.2f}: dev BCubed F1 undated {undated:.4f} dense {dense:.4f}", file=sys.stderr)
+            if best is None or (undated + dense) / 2 > best[0] + 1e-9:
+                best = ((undated + dense) / 2, join, link, undated, dense)
+    assert best is not None
+    if not args.skip_cv:
+        # The thresholds held-out topics liked best: in-sample, the fitted pair probabilities run high.
+        options = ClusterOptions(join_threshold=cv_choice[1], link_threshold=cv_choice[2])
+        undated, dense = (bcubed_scores(gold, a)[2] for a in dev_f1(documents, fitted, options))
+        best = ((undated + dense) / 2, cv_choice[1], cv_choice[2], undated, dense)
+    baseline_undated, baseline_dense = (bcubed_scores(gold, a)[2] for a in dev_f1(documents, None, ClusterOptions(link=False)))
+    linker = ArticleLinker(
+        coef=fitted.coef,
+        intercept=fitted.intercept,
+        join_threshold=best[1],
+        link_threshold=best[2],
+        notes={
+            "trained_by": "benchmarks/train_event_linker.py",
+            "training_data": "ECB+ topics 1-25: article pairs within a topic, and across topics at term cosine "
+            f">= {args.cross_cosine}",
+            "pairs": int(len(y)),
+            "l2": args.l2,
+            "left_out": without,
+            "ecb_dev_bcubed_f1": round(best[3], 4),
+            "ecb_dev_dense_bcubed_f1": round(best[4], 4),
+            "ecb_dev_bcubed_f1_without_linkage": round(baseline_undated, 4),
+            "ecb_dev_dense_bcubed_f1_without_linkage": round(baseline_dense, 4),
+        },
+    )
+    for name, coef in zip(LINK_FEATURE_NAMES, linker.coef, strict=True):
+        print(f"  {name:22s} {coef:+.3f}")
+    print(f"  {'intercept':22s} {linker.intercept:+.3f}")
+    print(f"chosen: join {best[1]} link {best[2]}: dev BCubed F1 undated {best[3]:.4f} dense {best[4]:.4f} "
+          f"(without linkage {baseline_undated:.4f} / {baseline_dense:.4f})")
+    if not args.dry_run:
+        linker.save(PACKAGE / "link_weights.json")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -125,3 +125,45 @@ def test_store_finds_the_events_active_in_a_window(tmp_path: Path) -> None:
         assert store.events_active(dt.date(2030, 1, 1), dt.date(2030, 1, 2)) == []
         documents, frequencies = store.get_event_idf(["ka", "no-such-term"]) or (0, {})
         assert documents > len(articles) and "no-such-term" not in frequencies
+
+
+def _ecb_articles(topics: range) -> list[Article]:
+    """ECB+ documents of ``topics`` as undated articles (first sentence as headline), read from
+    ../shared/data; skips when it is absent."""
+    import json
+
+    from conftest import SHARED_DATA
+
+    path = SHARED_DATA / "ecbplus" / "ecbplus_docs.jsonl"
+    if not path.is_file():
+        import pytest
+
+        pytest.skip(f"ECB+ not found at {path} (../shared/data is absent)")
+    articles = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        doc = json.loads(line)
+        if doc["topic"] in topics:
+            text = " ".join(doc["sentences"][1:])
+            articles.append(Article(id=doc["doc_id"], content_hash=hashlib.sha1(text.encode()).hexdigest()[:16],
+                                    title=doc["sentences"][0], text=text))
+    return articles
+
+
+def test_the_stage_groups_as_group_events_does(tmp_path: Path) -> None:
+    """The store's events are the batch grouping's, the sibling linkage included: ECB+ dev topics with
+    sibling events, folded at once and in two parts."""
+    from newsfold.events import group_events
+
+    articles = _in_order(_ecb_articles(range(1, 7)))
+    batch = {frozenset(members) for members in group_events(articles).events.values()}
+    unlinked = group_events(articles, options=__import__("newsfold.events.cluster", fromlist=["ClusterOptions"])
+                            .ClusterOptions(link=False))
+    assert batch != {frozenset(m) for m in unlinked.events.values()}, "the linkage should matter on these topics"
+    with Store(tmp_path / "once.db") as store:
+        _fold(store, articles)
+        assert _groups(store) == batch
+    with Store(tmp_path / "parts.db") as store:
+        _fold(store, articles[: len(articles) // 2])
+        counts = _fold(store, articles[len(articles) // 2 :])
+        assert _groups(store) == batch
+        assert int(counts["merges"]) > 0

@@ -38,7 +38,7 @@ from collections.abc import Sequence
 
 from newsfold.errors import UsageError
 from newsfold.events.cards import build_card
-from newsfold.events.cluster import ClusterOptions, OnlineEventGrouper, publication_key
+from newsfold.events.cluster import ClusterOptions, MergeEvidence, OnlineEventGrouper, publication_key
 from newsfold.events.embeddings import Embedder, backend_of_model, embedding_text, shared_embedder
 from newsfold.events.features import (
     ArticleFeatures,
@@ -50,6 +50,7 @@ from newsfold.events.features import (
     features_to_json,
     featurize,
 )
+from newsfold.events.linkage import load_linker
 from newsfold.events.scorer import LogisticScorer
 from newsfold.pipeline import StageReport
 from newsfold.store import Store
@@ -113,7 +114,9 @@ class EventsStage:
         if not pending:
             return report
         embedder = self.embedder_for(store)
-        grouper = OnlineEventGrouper(self.scorer, self.options, self.feature_options, embedder=embedder)
+        options = self.options or ClusterOptions()
+        linker = load_linker() if options.link and options.merge and embedder is None else None
+        grouper = OnlineEventGrouper(self.scorer, options, self.feature_options, embedder=embedder, linker=linker)
         pending_ids = [i for _, i in pending]
         already = set(store.event_of(pending_ids))
         new_articles = sorted(
@@ -142,16 +145,40 @@ class EventsStage:
             )
             for position, x in enumerate(analyses)
         ]
-        restored_members = self._restore(store, grouper, new_features, legacy)
+        stored_event, unit_of = self._restore(store, grouper, new_features, legacy, by_fragment=linker is not None)
 
         joins = [grouper.add(f) for f in new_features]
-        merges = grouper.merge_events()
+        # With the linker the online pass holds fragments only (nothing merges during it): the event an
+        # article joins or opens is its fragment, saved so that later runs restore fragments as they were.
+        fragment_of = {j.article_id: j.event_id for j in joins}
+        if linker is not None:
+            # As group_events: the linkage step over the restored and new fragments, then the scorer's
+            # merge step for headline-sized events.
+            merges = grouper.link_events() + grouper.merge_events(short_only=True)
+        else:
+            merges = grouper.merge_events()
         result = grouper.result()
-        changed = {result.assignments[f.article_id] for f in new_features} | {m.kept_id for m in merges}
-        member_rows = [(j.article_id, result.assignments[j.article_id], j.score, j.as_dict()) for j in joins]
+        final = result.assignments
+        # Restored articles whose event is not the stored one: their unit was merged into another event,
+        # or (linkage) their fragment no longer links to the rest of its stored event.
+        merge_of: dict[str, MergeEvidence] = {}
         for merge in merges:
-            for article_id in restored_members.get(merge.merged_id, []):
-                member_rows.append((article_id, merge.kept_id, merge.score, {"merge": merge.as_dict()}))
+            merge_of.setdefault(merge.merged_id, merge)
+        moved = [a for a, event_id in stored_event.items() if final[a] != event_id]
+        member_rows = [(j.article_id, final[j.article_id], j.score, j.as_dict()) for j in joins]
+        for article_id in moved:
+            absorbed = merge_of.get(unit_of[article_id])
+            if absorbed is not None:
+                member_rows.append((article_id, final[article_id], absorbed.score, {"merge": absorbed.as_dict()}))
+            else:
+                split = {"from": stored_event[article_id], "fragment": unit_of[article_id],
+                         "threshold": grouper.link_threshold}
+                member_rows.append((article_id, final[article_id], None, {"split": split}))
+        touched = {final[f.article_id] for f in new_features} | {final[a] for a in moved} | {
+            stored_event[a] for a in moved
+        }
+        changed = {e for e in touched if e in result.events}
+        gone = sorted(touched - changed)
         new_by_id = {a.id: a for a in new_articles}
         changed_members = {e: list(result.events[e]) for e in changed}
         stored_needed = [a for ids in changed_members.values() for a in ids if a not in new_by_id]
@@ -170,10 +197,15 @@ class EventsStage:
         )
         with store.transaction():
             store.put_event_features(
-                (f.article_id, f.when.isoformat() if f.when else None, features_to_json(f)) for f in saved_features
+                (
+                    f.article_id,
+                    f.when.isoformat() if f.when else None,
+                    {**features_to_json(f), "fragment": fragment_of.get(f.article_id, unit_of.get(f.article_id))},
+                )
+                for f in saved_features
             )
             store.put_event_idf(idf.documents_, frequencies)
-            store.delete_events([m.merged_id for m in merges])
+            store.delete_events(gone)
             store.put_events(cards)
             store.put_event_members(member_rows)
             if store.setting(EMBEDDER_SETTING) is None:
@@ -185,7 +217,8 @@ class EventsStage:
             "joins": sum(j.action == "join" for j in joins),
             "merges": len(merges),
             "events_changed": len(changed),
-            "events_restored": len(restored_members),
+            "events_restored": len(set(stored_event.values())),
+            "articles_moved": len(moved),
         }
         return report
 
@@ -230,8 +263,11 @@ class EventsStage:
         grouper: OnlineEventGrouper,
         new_features: Sequence[ArticleFeatures],
         legacy: dict[str, ArticleFeatures],
-    ) -> dict[str, list[str]]:
-        """Restore the stored events that the new articles may join; returns their members."""
+        by_fragment: bool,
+    ) -> tuple[dict[str, str], dict[str, str]]:
+        """Restore the stored events that the new articles may join, as whole events or (``by_fragment``)
+        as the online fragments their members were saved with (an article saved without one counts as
+        its event's); returns, per restored article, its stored event and the restored unit holding it."""
         days = [f.when for f in new_features]
         window = dt.timedelta(days=grouper.options.window_days)
         if not days or any(d is None for d in days):
@@ -242,20 +278,28 @@ class EventsStage:
         members = store.event_member_ids(active)
         ids = [a for ids in members.values() for a in ids]
         saved = {a: legacy[a] for a in ids if a in legacy}
-        saved.update(
-            (a, features_from_json(data)) for a, data in store.get_event_features([a for a in ids if a not in saved]).items()
-        )
+        fragments: dict[str, str] = {}
+        for article_id, data in store.get_event_features([a for a in ids if a not in saved]).items():
+            saved[article_id] = features_from_json(data)
+            if data.get("fragment") is not None:
+                fragments[article_id] = str(data["fragment"])
         copy_groups = store.copy_group_ids_of(ids)
-        restored: dict[str, list[ArticleFeatures]] = {}
+        stored_event: dict[str, str] = {}
+        unit_of: dict[str, str] = {}
+        units: dict[str, list[ArticleFeatures]] = {}
         for event_id, article_ids in members.items():
-            features = [
-                dataclasses.replace(saved[a], copy_group=copy_groups.get(a)) for a in article_ids if a in saved
-            ]
-            if features:
-                restored[event_id] = sorted(features, key=_feature_order)
-        for event_id in sorted(restored, key=lambda e: (_feature_order(restored[e][0]), e)):
-            grouper.restore(event_id, restored[event_id])
-        return {e: [f.article_id for f in fs] for e, fs in restored.items()}
+            for article_id in article_ids:
+                if article_id not in saved:
+                    continue
+                unit = fragments.get(article_id, event_id) if by_fragment else event_id
+                stored_event[article_id] = event_id
+                unit_of[article_id] = unit
+                units.setdefault(unit, []).append(dataclasses.replace(saved[article_id], copy_group=copy_groups.get(article_id)))
+        for unit in units:
+            units[unit].sort(key=_feature_order)
+        for unit in sorted(units, key=lambda u: (_feature_order(units[u][0]), u)):
+            grouper.restore(unit, units[unit])
+        return stored_event, unit_of
 
 
 def _feature_order(features: ArticleFeatures) -> tuple[int, dt.date, str]:

@@ -14,8 +14,8 @@ reaching ``merge_threshold``, best pair first, rescoring with the merged profile
 events only), links the resulting fragments by average link over article pairs
 (:meth:`OnlineEventGrouper.link_events`), which tells
 *sibling* events (same actors, another occurrence) apart far better than event-level scores. The
-incremental stage (:mod:`newsfold.events.stage`) runs the online pass and merge step only: average link
-over fragments is a batch step (a later article can lower a cluster's average).
+incremental stage (:mod:`newsfold.events.stage`) runs the same steps: it saves each article's fragment
+and restores fragments, so that the linkage runs again over the restored and the new ones.
 
 Every decision is kept as plain data: :class:`JoinEvidence` for each article, :class:`MergeEvidence` for
 each merge. Batch mode (:func:`group_events`) is the same algorithm over sorted input, so it is

@@ -9,12 +9,17 @@ frequencies. A run then
    read);
 2. restores only the events that can take them: those with a member whose event day lies within
    ``window_days`` of a new article's day, or undated (every event when a new article is undated), from
-   the saved features, ordered as they were opened;
-3. assigns the new articles in publication order and runs the merge step over the restored events;
-4. writes in one transaction: the new articles' features, the changed frequencies, the cards of the
-   events that changed, one membership row per new article with its
-   :class:`~newsfold.events.cluster.JoinEvidence`, the moved memberships of merged events with their
-   :class:`~newsfold.events.cluster.MergeEvidence`, and the mark.
+   the saved features, ordered as they were opened; with the sibling linker
+   (:mod:`newsfold.events.linkage`, the default without embeddings) as the online fragments their
+   members were saved with;
+3. assigns the new articles in publication order, then runs what :func:`~newsfold.events.group_events`
+   runs after the online pass: the linkage step over the restored and new fragments and the merge step
+   for headline-sized events (or, without the linker, the merge step);
+4. writes in one transaction: the new articles' features with their fragment, the changed frequencies,
+   the cards of the events that gained or lost members, one membership row per new article with its
+   :class:`~newsfold.events.cluster.JoinEvidence`, a row per restored article whose event changed (with
+   the :class:`~newsfold.events.cluster.MergeEvidence` that moved it, or a ``split`` record when its
+   fragment no longer links to the rest of its event), the deletion of emptied events, and the mark.
 
 With an :class:`~newsfold.events.embeddings.Embedder` the new articles are embedded (in one batch) and
 the semantic scorer fitted with that model is used. The store remembers the model its events were grouped

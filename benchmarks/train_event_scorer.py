@@ -37,7 +37,15 @@ from newsfold.events.candidates import CandidateIndex, article_keys
 from newsfold.events.cluster import ClusterOptions, OnlineEventGrouper, group_events, publication_key
 from newsfold.events.embeddings import Embedder, embedding_text
 from newsfold.events.features import IdfTable, article_features
-from newsfold.events.scorer import FEATURE_NAMES, LogisticScorer, Profile, pair_features
+from newsfold.events.scorer import (
+    FEATURE_NAMES,
+    SEMANTIC_WEIGHTS_BY_MODEL,
+    SEMANTIC_WEIGHTS_FILE,
+    WEIGHTS_FILE,
+    LogisticScorer,
+    Profile,
+    pair_features,
+)
 from newsfold.model import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -494,7 +502,7 @@ def main(argv: list[str] | None = None) -> int:
     if embedder is not None:
         scorer.notes_["embedder"] = embedder.name
     if not args.dry_run:
-        scorer.save(args.out or PACKAGE / ("scorer_weights.json" if embedder is None else "scorer_weights_semantic.json"))
+        scorer.save(args.out or PACKAGE / (WEIGHTS_FILE if embedder is None else SEMANTIC_WEIGHTS_BY_MODEL.get(embedder.name, SEMANTIC_WEIGHTS_FILE)))
     return 0
 
 

@@ -7,6 +7,7 @@ import hashlib
 import random
 from pathlib import Path
 
+from newsfold.events.cluster import ClusterOptions
 from newsfold.events.stage import EventsStage
 from newsfold.model import Article
 from newsfold.store import Store
@@ -156,8 +157,7 @@ def test_the_stage_groups_as_group_events_does(tmp_path: Path) -> None:
 
     articles = _in_order(_ecb_articles(range(1, 7)))
     batch = {frozenset(members) for members in group_events(articles).events.values()}
-    unlinked = group_events(articles, options=__import__("newsfold.events.cluster", fromlist=["ClusterOptions"])
-                            .ClusterOptions(link=False))
+    unlinked = group_events(articles, options=ClusterOptions(link=False))
     assert batch != {frozenset(m) for m in unlinked.events.values()}, "the linkage should matter on these topics"
     with Store(tmp_path / "once.db") as store:
         _fold(store, articles)
@@ -167,3 +167,36 @@ def test_the_stage_groups_as_group_events_does(tmp_path: Path) -> None:
         counts = _fold(store, articles[len(articles) // 2 :])
         assert _groups(store) == batch
         assert int(counts["merges"]) > 0
+
+
+def test_a_fragment_that_no_longer_links_is_split_off(tmp_path: Path) -> None:
+    """The linkage runs again over restored fragments: a fragment stored in an event it does not link to
+    (here: put there by hand) returns to an event of its own on the next run, with a ``split`` record,
+    and the card of the event it left is rebuilt from the members that stay."""
+    articles = _in_order(generated_articles(events=3))
+    first_event = [a.id for a in articles if a.id.startswith("gen-000-")]
+    second_event = [a.id for a in articles if a.id.startswith("gen-001-")]
+    with Store(tmp_path / "split.db") as store:
+        _fold(store, articles)
+        kept = store.event_of(first_event)[first_event[0]]
+        second = store.event_of(second_event)[second_event[0]]
+        assert kept != second
+        with store.transaction():
+            store.delete_events([second])
+            store.put_event_members([(a, kept, None, {"by_hand": True}) for a in second_event])
+        # An undated newcomer restores every event.
+        newcomer = Article(id="late", content_hash="f" * 16, title="Unrelated note",
+                           text="A short unrelated note about gardening and tomatoes in spring.")
+        counts = _fold(store, [newcomer])
+        assert int(counts["articles_moved"]) == len(second_event)
+        assert store.event_of(second_event) == {a: second for a in second_event}
+        evidence = {m["article_id"]: m["evidence"] for m in store.event_members(second)}
+        assert all(evidence[a]["split"]["from"] == kept for a in second_event)
+        card = store.get_event(kept)
+        assert card is not None and {m["article_id"] for m in card["members"]} == set(first_event)
+        assert set(card["card"]["members"]) == set(first_event), "the card is rebuilt without the split members"
+        split_card = store.get_event(second)
+        assert split_card is not None and set(split_card["card"]["members"]) == set(second_event)
+        assert _groups(store) == {frozenset(first_event), frozenset(second_event),
+                                  frozenset(a.id for a in articles if a.id.startswith("gen-002-")),
+                                  frozenset({"late"})}

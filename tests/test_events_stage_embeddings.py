@@ -105,6 +105,9 @@ def test_each_model_gets_its_own_semantic_scorer() -> None:
     assert backend_of_model("word-hash-64") is None
     assert semantic_weights_file("all-MiniLM-L6-v2") == SEMANTIC_WEIGHTS_FILE
     assert semantic_weights_file("word-hash-64") == SEMANTIC_WEIGHTS_FILE
+    assert semantic_weights_file("multilingual-e5-small-q4") == "scorer_weights_semantic_e5.json"
+    e5 = load_scorer(semantic=True, model="multilingual-e5-small-q4")
+    assert e5.coef_ != load_scorer(semantic=True).coef_ and e5.notes_["embedder"] == "multilingual-e5-small-q4"
     semantic = load_scorer(semantic=True, model="word-hash-64")
     assert semantic.feature_names == load_scorer(semantic=True).feature_names
     assert dict(zip(semantic.feature_names, semantic.coef_, strict=True))["embedding_cosine"] > 0

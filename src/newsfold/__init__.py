@@ -61,15 +61,25 @@ def fold(
     *,
     stages: Sequence[str] = STAGE_ORDER,
     on_skipped: Callable[[Skipped], None] | None = None,
+    embeddings: str | None = None,
     **read_options: object,
 ) -> FoldReport:
-    """Read ``inputs`` into the store ``db`` (a path or an open :class:`Store`) and run ``stages``."""
+    """Read ``inputs`` into the store ``db`` (a path or an open :class:`Store`) and run ``stages``.
+
+    ``embeddings``: ``"minilm"`` or ``"e5"`` to group events with dense sentence embeddings (needs the
+    ``semantic`` extra); a store keeps the embeddings it was first grouped with (see ``docs/events.md``).
+    """
     from newsfold.pipeline import fold as run_fold
     from newsfold.readers import ReadOptions
 
     paths = [inputs] if isinstance(inputs, str | Path) else list(inputs)
     options = ReadOptions(**read_options)  # type: ignore[arg-type]
+    embedder = None
+    if embeddings is not None:
+        from newsfold.events.embeddings import load_embedder
+
+        embedder = load_embedder(embeddings)
     if isinstance(db, Store):
-        return run_fold(paths, db, stages=stages, read_options=options, on_skipped=on_skipped)
+        return run_fold(paths, db, stages=stages, read_options=options, on_skipped=on_skipped, embedder=embedder)
     with Store(db) as store:
-        return run_fold(paths, store, stages=stages, read_options=options, on_skipped=on_skipped)
+        return run_fold(paths, store, stages=stages, read_options=options, on_skipped=on_skipped, embedder=embedder)

@@ -97,7 +97,8 @@ class ClusterOptions:
     takes the place of the merge step, which then runs for headline-sized pairs only, and the online
     pass joins at the linker's strict
     ``join_threshold`` unless ``join_threshold`` is set. ``link_threshold`` overrides the linker's own.
-    Not used with an embedder (the linker was fitted without embeddings).
+    With an embedder too: the online pass then scores with the semantic scorer at the same strict
+    threshold, and the linker (fitted without embeddings) links its fragments.
     """
 
     window_days: int = 7
@@ -576,7 +577,7 @@ def group_events(
     in that many processes; weighting and assignment stay sequential, so the result is the same. The
     result does not depend on the order of ``articles``. With an ``embedder``
     (:mod:`newsfold.events.embeddings`) every article is embedded (in batches) and the semantic scorer is
-    the default. Unless ``options.link`` or ``options.merge`` is off, or an ``embedder`` is given, the
+    the default. Unless ``options.link`` or ``options.merge`` is off (with or without an ``embedder``), the
     online pass joins at the linker's strict threshold, the linkage step
     (:meth:`OnlineEventGrouper.link_events`, ``linker`` defaulting to the shipped one) takes the place of
     the merge step, and the merge step then runs for pairs with a headline-sized side only
@@ -586,7 +587,7 @@ def group_events(
     if workers < 1:
         raise ValueError("workers must be ≥ 1")
     options = options or ClusterOptions()
-    if options.link and options.merge and embedder is None:
+    if options.link and options.merge:
         linker = linker if linker is not None else load_linker()
     else:
         linker = None

@@ -10,7 +10,7 @@ frequencies. A run then
 2. restores only the events that can take them: those with a member whose event day lies within
    ``window_days`` of a new article's day, or undated (every event when a new article is undated), from
    the saved features, ordered as they were opened; with the sibling linker
-   (:mod:`newsfold.events.linkage`, the default without embeddings) as the online fragments their
+   (:mod:`newsfold.events.linkage`, the default) as the online fragments their
    members were saved with;
 3. assigns the new articles in publication order, then runs what :func:`~newsfold.events.group_events`
    runs after the online pass: the linkage step over the restored and new fragments and the merge step
@@ -120,7 +120,7 @@ class EventsStage:
             return report
         embedder = self.embedder_for(store)
         options = self.options or ClusterOptions()
-        linker = load_linker() if options.link and options.merge and embedder is None else None
+        linker = load_linker() if options.link and options.merge else None
         grouper = OnlineEventGrouper(self.scorer, options, self.feature_options, embedder=embedder, linker=linker)
         pending_ids = [i for _, i in pending]
         already = set(store.event_of(pending_ids))

@@ -162,6 +162,16 @@ def test_the_stage_groups_as_group_events_does(tmp_path: Path) -> None:
     with Store(tmp_path / "once.db") as store:
         _fold(store, articles)
         assert _groups(store) == batch
+        # Every member linked into its event by the linkage says how: the chain of merges ending there.
+        chains = 0
+        for event_id in {str(row["event"]) for row in store.iter_assignments()}:
+            for member in store.event_members(event_id):
+                chain = member["evidence"].get("merges")
+                if chain:
+                    chains += 1
+                    assert chain[-1]["kept_id"] == event_id
+                    assert all(m["rule"] in ("average_link", None) for m in chain)
+        assert chains > 0
     with Store(tmp_path / "parts.db") as store:
         _fold(store, articles[: len(articles) // 2])
         counts = _fold(store, articles[len(articles) // 2 :])

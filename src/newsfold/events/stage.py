@@ -17,8 +17,9 @@ frequencies. A run then
    for headline-sized events (or, without the linker, the merge step);
 4. writes in one transaction: the new articles' features with their fragment, the changed frequencies,
    the cards of the events that gained or lost members, one membership row per new article with its
-   :class:`~newsfold.events.cluster.JoinEvidence`, a row per restored article whose event changed (with
-   the :class:`~newsfold.events.cluster.MergeEvidence` that moved it, or a ``split`` record when its
+   :class:`~newsfold.events.cluster.JoinEvidence` (and ``merges``: the chain of
+   :class:`~newsfold.events.cluster.MergeEvidence` that took its fragment into its event, when one did),
+   a row per restored article whose event changed (with that chain, or a ``split`` record when its
    fragment no longer links to the rest of its event), the deletion of emptied events, and the mark.
 
 With an :class:`~newsfold.events.embeddings.Embedder` the new articles are embedded (in one batch) and
@@ -169,12 +170,25 @@ class EventsStage:
         merge_of: dict[str, MergeEvidence] = {}
         for merge in merges:
             merge_of.setdefault(merge.merged_id, merge)
+
+        def merge_chain(unit: str) -> list[MergeEvidence]:
+            """The merges that took ``unit`` (a fragment or event) into the event it ends in, in order."""
+            chain: list[MergeEvidence] = []
+            while unit in merge_of:
+                chain.append(merge_of[unit])
+                unit = merge_of[unit].kept_id
+            return chain
+
         moved = [a for a, event_id in stored_event.items() if final[a] != event_id]
-        member_rows = [(j.article_id, final[j.article_id], j.score, j.as_dict()) for j in joins]
+        member_rows = []
+        for join in joins:
+            chain = merge_chain(fragment_of[join.article_id])
+            evidence = {**join.as_dict(), "merges": [m.as_dict() for m in chain]} if chain else join.as_dict()
+            member_rows.append((join.article_id, final[join.article_id], join.score, evidence))
         for article_id in moved:
-            absorbed = merge_of.get(unit_of[article_id])
-            if absorbed is not None:
-                member_rows.append((article_id, final[article_id], absorbed.score, {"merge": absorbed.as_dict()}))
+            chain = merge_chain(unit_of[article_id])
+            if chain:
+                member_rows.append((article_id, final[article_id], chain[0].score, {"merges": [m.as_dict() for m in chain]}))
             else:
                 split = {"from": stored_event[article_id], "fragment": unit_of[article_id],
                          "threshold": grouper.link_threshold}

@@ -349,8 +349,9 @@ def _attach_singletons(
     are made at once, against the clusters as the agglomeration left them, so they do not depend on one
     another; the steps then apply them in order of the single articles' indices. On ECB+ dev most
     same-event fragments the agglomeration leaves apart are single articles (an odd headline, a lead
-    that recalls the background) whose mean probability to their event is 0.35–0.55 while it stays
-    below 0.3 to most siblings (``docs/events.md``, Linkage)."""
+    that recalls the background) whose mean probability to their event is mostly 0.3–0.5 while it stays
+    below 0.3 between most sibling clusters (``docs/events.md``, Linkage). ``score`` and ``pairs`` of a
+    step are those of the choice, against the cluster as the agglomeration left it."""
     choices: list[tuple[int, int, float, int]] = []
     for single in sorted(links):
         if sizes[single] != 1:

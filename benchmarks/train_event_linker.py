@@ -8,9 +8,11 @@ the candidate index may still put side by side). The topic only selects pairs; n
 L2 logistic regression over :data:`~newsfold.events.linkage.LINK_FEATURE_NAMES`. Then (1) a 5-fold
 cross-validation by topic: the linker is fitted on four fifths of the topics and the held-out topics are
 grouped (undated and as the dense one-week stream), pooled over folds, against the shipped grouper
-without linkage on the same folds; (2) the online join threshold and the link threshold are those with the best
-mean held-out BCubed F1 (undated and dense) in that cross-validation; the weights are then fitted on all
-dev pairs. With ``--skip-cv`` the thresholds are chosen in-sample instead, on the whole of dev.
+without linkage on the same folds; (2) the online join threshold, the link threshold and the attach
+threshold (single articles left by the linkage, ``none``: no such step) are those with the best mean
+held-out BCubed F1 (undated and dense) in that cross-validation, ties to the first in the grid; the
+weights are then fitted on all dev pairs. With ``--skip-cv`` the thresholds are chosen in-sample
+instead, on the whole of dev.
 """
 
 from __future__ import annotations
@@ -39,6 +41,10 @@ from train_event_scorer import (
 
 JOIN_GRID = (0.6, 0.7, 0.8, 0.9)
 LINK_GRID = (0.45, 0.5, 0.55, 0.6, 0.65)
+# No attach threshold below 0.25: every ECB+ article belongs to an event of several, so the
+# cross-validation cannot see what attaching a true single-article event costs. 0.15 and 0.2 were 0.002
+# better held out there, but cost the Gedikli story chains a wrong link (docs/events.md, Linkage).
+ATTACH_GRID: tuple[float | None, ...] = (None, 0.25, 0.3, 0.35, 0.4, 0.45)
 
 
 def training_pairs(
@@ -61,7 +67,9 @@ def training_pairs(
     return np.asarray(rows), np.asarray(labels, dtype=np.float64), topics
 
 
-def fit_linker(x: np.ndarray, y: np.ndarray, l2: float, join: float, link: float) -> ArticleLinker:
+def fit_linker(
+    x: np.ndarray, y: np.ndarray, l2: float, join: float, link: float, attach: float | None = None
+) -> ArticleLinker:
     """L2 logistic regression on standardized features (so the penalty weighs every feature alike,
     rare binary ones included), returned as weights on the raw features."""
     mean = x.mean(axis=0)
@@ -71,7 +79,11 @@ def fit_linker(x: np.ndarray, y: np.ndarray, l2: float, join: float, link: float
     coef = np.asarray(scorer.coef_) / scale
     intercept = scorer.intercept_ - float(np.sum(coef * mean))
     return ArticleLinker(
-        coef=tuple(float(c) for c in coef), intercept=intercept, join_threshold=join, link_threshold=link
+        coef=tuple(float(c) for c in coef),
+        intercept=intercept,
+        join_threshold=join,
+        link_threshold=link,
+        attach_threshold=attach,
     )
 
 
@@ -114,9 +126,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--without", default="", help="comma-separated link features left out (weight 0)")
     parser.add_argument("--joins", default=",".join(map(str, JOIN_GRID)), help="online join thresholds tried")
     parser.add_argument("--links", default=",".join(map(str, LINK_GRID)), help="link thresholds tried")
+    parser.add_argument(
+        "--attaches",
+        default=",".join("none" if v is None else str(v) for v in ATTACH_GRID),
+        help="attach thresholds tried for single articles left by the linkage ('none': no attach step)",
+    )
     args = parser.parse_args(argv)
     joins = [float(v) for v in args.joins.split(",")]
     links = [float(v) for v in args.links.split(",")]
+    attaches = [None if v == "none" else float(v) for v in args.attaches.split(",")]
+    grid = [(j, k, a) for j in joins for k in links for a in attaches]
 
     documents = load_ecb(args.data, ECB_DEV_TOPICS)
     gold = {d.article.id: d.event for d in documents}
@@ -136,7 +155,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.skip_cv:
         topic_ids = sorted({d.topic for d in documents})
         folds = [topic_ids[k::5] for k in range(5)]
-        held_out: dict[tuple[str, float | None, float | None], dict[str, str]] = {}
+        held_out: dict[tuple[str, float | None, float | None, float | None], dict[str, str]] = {}
         aucs = []
         for fold in folds:
             train = np.asarray([a not in fold and b not in fold for a, b in topics])
@@ -146,46 +165,57 @@ def main(argv: list[str] | None = None) -> int:
             fold_documents = [d for d in documents if d.topic in fold]
             baseline = dev_f1(fold_documents, None, ClusterOptions(link=False))
             for name, assignments in zip(("undated", "dense"), baseline, strict=True):
-                held_out.setdefault((name, None, None), {}).update(assignments)
-            for join in joins:
-                for link in links:
-                    options = ClusterOptions(join_threshold=join, link_threshold=link)
-                    for name, assignments in zip(("undated", "dense"), dev_f1(fold_documents, fitted, options), strict=True):
-                        held_out.setdefault((name, join, link), {}).update(assignments)
+                held_out.setdefault((name, None, None, None), {}).update(assignments)
+            for join, link, attach in grid:
+                options = ClusterOptions(join_threshold=join, link_threshold=link, attach_threshold=attach)
+                for name, assignments in zip(("undated", "dense"), dev_f1(fold_documents, fitted, options), strict=True):
+                    held_out.setdefault((name, join, link, attach), {}).update(assignments)
         print("cross-validation by topic (5 folds): held-out pair AUC " + ", ".join(f"{a:.4f}" for a in aucs))
-        held_out_f1: dict[tuple[str, float | None, float | None], float] = {}
-        for (name, join, link), assignments in sorted(held_out.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, kv[0][2] or 0)):
+        held_out_f1: dict[tuple[str, float | None, float | None, float | None], float] = {}
+        for (name, join, link, attach), assignments in sorted(
+            held_out.items(), key=lambda kv: (kv[0][0], kv[0][1] or 0, kv[0][2] or 0, kv[0][3] or 0)
+        ):
             p, r, f = bcubed_scores(gold, assignments)
-            held_out_f1[(name, join, link)] = f
-            label = "no linkage (shipped scorer)" if join is None else f"join {join:.2f} link {link:.2f}"
-            print(f"  held-out {name:8s} {label:28s} BCubed P {p:.4f} R {r:.4f} F1 {f:.4f}")
+            held_out_f1[(name, join, link, attach)] = f
+            label = (
+                "no linkage (shipped scorer)"
+                if join is None
+                else f"join {join:.2f} link {link:.2f} attach " + ("none" if attach is None else f"{attach:.2f}")
+            )
+            print(f"  held-out {name:8s} {label:38s} BCubed P {p:.4f} R {r:.4f} F1 {f:.4f}")
+        # Ties (the grid's points often group dev alike) go to the first point of the grid.
         cv_choice = max(
-            ((held_out_f1[("undated", j, k)] + held_out_f1[("dense", j, k)]) / 2, j, k) for j in joins for k in links
+            ((held_out_f1[("undated", j, k, a)] + held_out_f1[("dense", j, k, a)]) / 2, -n, j, k, a)
+            for n, (j, k, a) in enumerate(grid)
         )
-        print(f"held-out best mean F1 {cv_choice[0]:.4f} at join {cv_choice[1]} link {cv_choice[2]}")
+        print(f"held-out best mean F1 {cv_choice[0]:.4f} at join {cv_choice[2]} link {cv_choice[3]} attach {cv_choice[4]}")
 
     fitted = fit_linker(x, y, args.l2, 0.8, 0.5)
     print(f"in-sample pair AUC {auc(np.asarray([fitted.probability(r) for r in x]), y):.4f}")
-    best: tuple[float, float, float, float, float] | None = None
-    for join in joins:
-        for link in links:
-            options = ClusterOptions(join_threshold=join, link_threshold=link)
+    best: tuple[float, float, float, float | None, float, float] | None = None
+    if args.skip_cv:
+        for join, link, attach in grid:
+            options = ClusterOptions(join_threshold=join, link_threshold=link, attach_threshold=attach)
             undated, dense = (bcubed_scores(gold, a)[2] for a in dev_f1(documents, fitted, options))
-            print(f"  join {join:.2f} link {link:.2f}: dev BCubed F1 undated {undated:.4f} dense {dense:.4f}", file=sys.stderr)
+            print(f"  join {join:.2f} link {link:.2f} attach {attach}: dev BCubed F1 undated {undated:.4f} "
+                  f"dense {dense:.4f}", file=sys.stderr)
             if best is None or (undated + dense) / 2 > best[0] + 1e-9:
-                best = ((undated + dense) / 2, join, link, undated, dense)
-    assert best is not None
-    if not args.skip_cv:
+                best = ((undated + dense) / 2, join, link, attach, undated, dense)
+    else:
         # The thresholds held-out topics liked best: in-sample, the fitted pair probabilities run high.
-        options = ClusterOptions(join_threshold=cv_choice[1], link_threshold=cv_choice[2])
+        _, _, join, link, attach = cv_choice
+        assert join is not None and link is not None
+        options = ClusterOptions(join_threshold=join, link_threshold=link, attach_threshold=attach)
         undated, dense = (bcubed_scores(gold, a)[2] for a in dev_f1(documents, fitted, options))
-        best = ((undated + dense) / 2, cv_choice[1], cv_choice[2], undated, dense)
+        best = ((undated + dense) / 2, join, link, attach, undated, dense)
+    assert best is not None
     baseline_undated, baseline_dense = (bcubed_scores(gold, a)[2] for a in dev_f1(documents, None, ClusterOptions(link=False)))
     linker = ArticleLinker(
         coef=fitted.coef,
         intercept=fitted.intercept,
         join_threshold=best[1],
         link_threshold=best[2],
+        attach_threshold=best[3],
         notes={
             "trained_by": "benchmarks/train_event_linker.py",
             "training_data": "ECB+ topics 1-25: article pairs within a topic, and across topics at term cosine "
@@ -193,8 +223,8 @@ def main(argv: list[str] | None = None) -> int:
             "pairs": int(len(y)),
             "l2": args.l2,
             "left_out": without,
-            "ecb_dev_bcubed_f1": round(best[3], 4),
-            "ecb_dev_dense_bcubed_f1": round(best[4], 4),
+            "ecb_dev_bcubed_f1": round(best[4], 4),
+            "ecb_dev_dense_bcubed_f1": round(best[5], 4),
             "ecb_dev_bcubed_f1_without_linkage": round(baseline_undated, 4),
             "ecb_dev_dense_bcubed_f1_without_linkage": round(baseline_dense, 4),
         },
@@ -202,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, coef in zip(LINK_FEATURE_NAMES, linker.coef, strict=True):
         print(f"  {name:22s} {coef:+.3f}")
     print(f"  {'intercept':22s} {linker.intercept:+.3f}")
-    print(f"chosen: join {best[1]} link {best[2]}: dev BCubed F1 undated {best[3]:.4f} dense {best[4]:.4f} "
+    print(f"chosen: join {best[1]} link {best[2]} attach {best[3]}: dev BCubed F1 undated {best[4]:.4f} dense {best[5]:.4f} "
           f"(without linkage {baseline_undated:.4f} / {baseline_dense:.4f})")
     if not args.dry_run:
         linker.save(PACKAGE / "link_weights.json")

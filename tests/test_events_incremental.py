@@ -156,9 +156,11 @@ def test_the_stage_groups_as_group_events_does(tmp_path: Path) -> None:
     from newsfold.events import group_events
 
     articles = _in_order(_ecb_articles(range(1, 7)))
-    batch = {frozenset(members) for members in group_events(articles).events.values()}
+    grouped = group_events(articles)
+    batch = {frozenset(members) for members in grouped.events.values()}
     unlinked = group_events(articles, options=ClusterOptions(link=False))
     assert batch != {frozenset(m) for m in unlinked.events.values()}, "the linkage should matter on these topics"
+    assert any(m.rule == "attach" for m in grouped.merges), "single articles should attach on these topics"
     with Store(tmp_path / "once.db") as store:
         _fold(store, articles)
         assert _groups(store) == batch

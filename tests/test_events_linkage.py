@@ -8,7 +8,7 @@ import random
 
 import pytest
 
-from newsfold.events.cluster import ClusterOptions, group_events
+from newsfold.events.cluster import ClusterOptions, OnlineEventGrouper, group_events
 from newsfold.events.features import IdfTable, article_features
 from newsfold.events.linkage import (
     LINK_FEATURE_NAMES,
@@ -182,3 +182,68 @@ def test_heaviest_blocking_terms_match_a_full_sort_with_ties() -> None:
         weights = {f"t{i}": rng.choice([0.1, 0.2, 0.3, rng.random()]) for i in range(rng.randint(0, 40))}
         count = rng.randint(1, 15)
         assert heaviest(weights, count) == sorted(weights.items(), key=lambda kv: (-kv[1], kv[0]))[:count]
+
+
+def constant_linker(probability_logit: float, link_threshold: float, attach_threshold: float | None) -> ArticleLinker:
+    """Every article pair at probability σ(``probability_logit``)."""
+    return ArticleLinker(
+        coef=(0.0,) * len(LINK_FEATURE_NAMES),
+        intercept=probability_logit,
+        join_threshold=0.8,
+        link_threshold=link_threshold,
+        attach_threshold=attach_threshold,
+    )
+
+
+def test_single_articles_left_by_the_linkage_attach_to_their_best_event() -> None:
+    idf = IdfTable.background()
+    a, b, c, d, e = (article_features(x, idf, update_idf=False) for x in reports())
+    # Every pair at 0.5: below the link threshold, at or above the attach threshold.
+    linker = constant_linker(0.0, link_threshold=0.6, attach_threshold=0.45)
+    fragments = [[a, b], [c, d], [e]]
+    assert average_link(fragments, [(0, 2), (1, 2)], linker, 0.6) == []  # no attach threshold given
+    steps = average_link(fragments, [(0, 2), (1, 2)], linker, 0.6, attach_threshold=0.45)
+    # e ties between both events and goes to the lower index; the two events stay apart.
+    assert [(s.kept, s.merged, s.rule, s.pairs) for s in steps] == [(0, 2, "attach", 2)]
+    assert steps[0].score == pytest.approx(0.5)
+    # Only neighbours are candidates; two single articles never attach to each other; below the
+    # threshold nothing attaches.
+    assert [(s.kept, s.merged) for s in average_link(fragments, [(1, 2)], linker, 0.6, attach_threshold=0.45)] == [(1, 2)]
+    assert average_link([[a], [e]], [(0, 1)], linker, 0.6, attach_threshold=0.45) == []
+    assert average_link(fragments, [(0, 2), (1, 2)], linker, 0.6, attach_threshold=0.55) == []
+    # A single article with a lower index than its event keeps its index for the merged cluster, and
+    # several single articles attached to one event all end in it.
+    steps = average_link([[e], [a, b], [c]], [(0, 1), (1, 2)], linker, 0.6, attach_threshold=0.45)
+    assert [(s.kept, s.merged, s.rule) for s in steps] == [(0, 1, "attach"), (0, 2, "attach")]
+
+
+def test_link_events_attaches_a_single_article_and_explains_it() -> None:
+    idf = IdfTable.background()
+    fire_1, fire_2, fire_3, hire_1, hire_2 = (article_features(x, idf, update_idf=False) for x in reports())
+
+    def linked(attach: float | None) -> OnlineEventGrouper:
+        # Every pair at 0.5: below link 0.6; the single report attaches at 0.45, not at 0.55, to the
+        # first of the two events it ties with.
+        grouper = OnlineEventGrouper(linker=constant_linker(0.0, link_threshold=0.6, attach_threshold=attach))
+        grouper.restore("fire", [fire_1, fire_2])
+        grouper.restore("single", [hire_1])
+        grouper.restore("other", [fire_3, hire_2])
+        grouper.link_events()
+        return grouper
+
+    assert linked(None).merges == [] and linked(0.55).merges == []
+    grouper = linked(0.45)
+    [merge] = grouper.merges
+    assert (merge.kept_id, merge.merged_id, merge.rule, merge.pairs) == ("fire", "single", "attach", 2)
+    assert merge.score == pytest.approx(0.5) and merge.threshold == 0.45
+    assert set(merge.features) == set(LINK_FEATURE_NAMES)
+    result = grouper.result()
+    assert result.assignments["hire-1"] == "fire" and result.assignments["fire-3"] == "other"
+
+
+def test_linker_reads_weights_saved_without_an_attach_threshold() -> None:
+    data = load_linker().to_json()
+    data.pop("attach_threshold")
+    assert ArticleLinker.from_json(data).attach_threshold is None
+    with pytest.raises(ValueError):
+        constant_linker(0.0, 0.5, 1.0)

@@ -96,7 +96,9 @@ class ClusterOptions:
     (:meth:`OnlineEventGrouper.link_events`: average link over article pairs, :mod:`newsfold.events.linkage`)
     takes the place of the merge step, which then runs for headline-sized pairs only, and the online
     pass joins at the linker's strict
-    ``join_threshold`` unless ``join_threshold`` is set. ``link_threshold`` overrides the linker's own.
+    ``join_threshold`` unless ``join_threshold`` is set. ``link_threshold`` and ``attach_threshold``
+    override the linker's own (``attach_threshold``: single articles left by the linkage join their
+    best linked event at this mean probability, :func:`~newsfold.events.linkage.average_link`).
     With an embedder too: the online pass then scores with the semantic scorer at the same strict
     threshold, and the linker (fitted without embeddings) links its fragments.
     """
@@ -113,6 +115,7 @@ class ClusterOptions:
     member_check: bool = False
     link: bool = True
     link_threshold: float | None = None
+    attach_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if self.window_days < 0 or self.index_terms < 1 or self.max_candidates < 1:
@@ -123,6 +126,7 @@ class ClusterOptions:
             self.short_join_threshold,
             self.short_merge_threshold,
             self.link_threshold,
+            self.attach_threshold,
         ):
             if threshold is not None and not 0.0 < threshold < 1.0:
                 raise ValueError("thresholds are probabilities in (0, 1)")
@@ -172,7 +176,9 @@ class MergeEvidence:
     ``rule`` ``None``: the merge step, where ``score`` and ``features`` are the scorer's for the two
     events (:data:`~newsfold.events.scorer.FEATURE_NAMES`). ``"average_link"``: the linkage step, where
     ``score`` is the mean article-pair probability over ``pairs`` pairs of their members and ``features``
-    the mean :data:`~newsfold.events.linkage.LINK_FEATURE_NAMES` over those pairs.
+    the mean :data:`~newsfold.events.linkage.LINK_FEATURE_NAMES` over those pairs. ``"attach"``: a
+    single article left by the linkage joined its best linked event (same fields; ``score`` is the mean
+    probability to that event as the agglomeration left it).
     """
 
     kept_id: str
@@ -180,7 +186,7 @@ class MergeEvidence:
     score: float
     features: Mapping[str, float]
     threshold: float
-    rule: Literal["average_link"] | None = None
+    rule: Literal["average_link", "attach"] | None = None
     pairs: int | None = None
 
     def as_dict(self) -> dict[str, object]:
@@ -266,6 +272,11 @@ class OnlineEventGrouper:
             self.scorer.join_threshold,
         )
         self.link_threshold = _first_set(self.options.link_threshold, None if linker is None else linker.link_threshold, 0.5)
+        self.attach_threshold = (
+            self.options.attach_threshold
+            if self.options.attach_threshold is not None
+            else None if linker is None else linker.attach_threshold
+        )
         self.merge_threshold = (
             self.options.merge_threshold
             if self.options.merge_threshold is not None
@@ -488,7 +499,8 @@ class OnlineEventGrouper:
     def link_events(self) -> list[MergeEvidence]:
         """The linkage step (:func:`~newsfold.events.linkage.average_link` with this grouper's linker):
         events merge by average link over pairs of their members, best first, while the mean pair
-        probability reaches ``link_threshold``; returns the new merges (``rule="average_link"``).
+        probability reaches ``link_threshold``, then single articles left join their best linked event at
+        ``attach_threshold``; returns the new merges (``rule="average_link"`` / ``"attach"``).
 
         Neighbours: each event's ``max_candidates`` best events by shared blocking keys whose centroid
         cosine reaches :data:`MIN_LINK_COSINE`. Time window: two events link only if their closest
@@ -522,6 +534,7 @@ class OnlineEventGrouper:
             self.link_threshold,
             days=[self._publication_days(event.members) for event in alive],
             window_days=self.options.window_days,
+            attach_threshold=self.attach_threshold,
         )
         new: list[MergeEvidence] = []
         for step in steps:
@@ -537,8 +550,8 @@ class OnlineEventGrouper:
                     merged_id=merged_event.id,
                     score=step.score,
                     features=dict(zip(LINK_FEATURE_NAMES, step.features, strict=True)),
-                    threshold=self.link_threshold,
-                    rule="average_link",
+                    threshold=self.link_threshold if step.rule == "average_link" else float(self.attach_threshold or 0.0),
+                    rule="attach" if step.rule == "attach" else "average_link",
                     pairs=step.pairs,
                 )
             )

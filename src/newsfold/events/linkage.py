@@ -13,6 +13,9 @@ steps (cf. Bagga & Baldwin 1998, cross-document coreference by agglomerative clu
    articles, that the two articles report one event (:class:`ArticleLinker`, a logistic regression over
    :data:`LINK_FEATURE_NAMES`). The best pair at or above ``link_threshold`` merges first; ties go to the
    lowest fragment indices, so the result depends only on the fragments and their order.
+3. single articles the agglomeration left alone join the cluster (of two or more articles) they link
+   to best when that mean probability reaches the lower ``attach_threshold``
+   (:func:`_attach_singletons`): on ECB+ dev most same-event fragments left apart were single articles.
 
 The weights (``events/link_weights.json``) were fitted by ``benchmarks/train_event_linker.py`` on ECB+
 dev topics 1–25 only: article pairs within a topic (same event or sibling) and across topics where the
@@ -26,7 +29,7 @@ import heapq
 import json
 import math
 import operator
-from collections.abc import Collection, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
@@ -225,19 +228,23 @@ def link_features(a: ArticleFeatures, b: ArticleFeatures) -> tuple[float, ...]:
 class ArticleLinker:
     """Logistic regression ``p = σ(w·x + b)`` over :data:`LINK_FEATURE_NAMES` of an article pair: the
     probability that two articles report one event. ``join_threshold`` is the strict online join
-    threshold its fragments were tuned with, ``link_threshold`` the average-link stopping point; both
-    probabilities in (0, 1)."""
+    threshold its fragments were tuned with, ``link_threshold`` the average-link stopping point,
+    ``attach_threshold`` (``None``: no such step) the one for single articles left after it
+    (:func:`_attach_singletons`); all probabilities in (0, 1)."""
 
     coef: tuple[float, ...]
     intercept: float
     join_threshold: float
     link_threshold: float
     notes: Mapping[str, object] = field(default_factory=dict)
+    attach_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if len(self.coef) != len(LINK_FEATURE_NAMES):
             raise ValueError(f"{len(self.coef)} weights for {len(LINK_FEATURE_NAMES)} link features")
         if not (0.0 < self.join_threshold < 1.0 and 0.0 < self.link_threshold < 1.0):
+            raise ValueError("thresholds are probabilities in (0, 1)")
+        if self.attach_threshold is not None and not 0.0 < self.attach_threshold < 1.0:
             raise ValueError("thresholds are probabilities in (0, 1)")
 
     def decision(self, values: Sequence[float]) -> float:
@@ -268,6 +275,7 @@ class ArticleLinker:
             "intercept": self.intercept,
             "join_threshold": self.join_threshold,
             "link_threshold": self.link_threshold,
+            "attach_threshold": self.attach_threshold,
             "notes": dict(self.notes),
         }
 
@@ -285,6 +293,7 @@ class ArticleLinker:
             intercept=float(data["intercept"]),  # type: ignore[arg-type]
             join_threshold=float(data["join_threshold"]),  # type: ignore[arg-type]
             link_threshold=float(data["link_threshold"]),  # type: ignore[arg-type]
+            attach_threshold=None if data.get("attach_threshold") is None else float(data["attach_threshold"]),  # type: ignore[arg-type]
             notes=dict(data.get("notes", {})),  # type: ignore[call-overload]
         )
 
@@ -309,13 +318,15 @@ def load_linker(path: str | Path | None = None) -> ArticleLinker:
 class LinkStep:
     """One merge of :func:`average_link`: cluster ``merged`` (named by its lowest fragment index) joined
     cluster ``kept`` (``kept < merged``) with mean pair probability ``score`` over ``pairs`` article
-    pairs, whose mean link features are ``features``."""
+    pairs, whose mean link features are ``features``. ``rule``: ``"average_link"``, or ``"attach"`` for
+    a single article attached after the agglomeration (:func:`_attach_singletons`)."""
 
     kept: int
     merged: int
     score: float
     pairs: int
     features: tuple[float, ...]
+    rule: str = "average_link"
 
 
 def sample_members(members: Sequence[ArticleFeatures], limit: int = MAX_LINK_MEMBERS) -> list[ArticleFeatures]:
@@ -326,6 +337,52 @@ def sample_members(members: Sequence[ArticleFeatures], limit: int = MAX_LINK_MEM
     return [members[int(k * step)] for k in range(limit)]
 
 
+def _attach_singletons(
+    links: Mapping[int, Mapping[int, tuple[float, int]]],
+    sizes: Sequence[int],
+    samples: list[list[ArticleFeatures]],
+    threshold: float,
+    mean_features: Callable[[int, int], tuple[float, ...]],
+) -> list[LinkStep]:
+    """After the agglomeration: every cluster of one article whose best linked cluster of two or more
+    articles reaches ``threshold`` (mean pair probability, ties to the lowest index) joins it. The choices
+    are made at once, against the clusters as the agglomeration left them, so they do not depend on one
+    another; the steps then apply them in order of the single articles' indices. On ECB+ dev most
+    same-event fragments the agglomeration leaves apart are single articles (an odd headline, a lead
+    that recalls the background) whose mean probability to their event is mostly 0.3–0.5 while it stays
+    below 0.3 between most sibling clusters (``docs/events.md``, Linkage). ``score`` and ``pairs`` of a
+    step are those of the choice, against the cluster as the agglomeration left it."""
+    choices: list[tuple[int, int, float, int]] = []
+    for single in sorted(links):
+        if sizes[single] != 1:
+            continue
+        best: tuple[float, int, int] | None = None
+        for other, (total, count) in links[single].items():
+            if sizes[other] < 2:
+                continue
+            candidate = (total / count, -other, count)
+            if best is None or candidate > best:
+                best = candidate
+        if best is not None and best[0] >= threshold:
+            choices.append((single, -best[1], best[0], best[2]))
+    parent: dict[int, int] = {}
+
+    def root(k: int) -> int:
+        while k in parent:
+            k = parent[k]
+        return k
+
+    steps: list[LinkStep] = []
+    for single, target, score, count in choices:
+        current = root(target)
+        kept, merged = min(single, current), max(single, current)
+        steps.append(LinkStep(kept, merged, score, count, mean_features(kept, merged), rule="attach"))
+        parent[merged] = kept
+        samples[kept] = samples[kept] + samples[merged]
+        samples[merged] = []
+    return steps
+
+
 def average_link(
     fragments: Sequence[Sequence[ArticleFeatures]],
     neighbours: Iterable[tuple[int, int]],
@@ -333,6 +390,7 @@ def average_link(
     threshold: float,
     days: Sequence[Collection[dt.date]] | None = None,
     window_days: int | None = None,
+    attach_threshold: float | None = None,
 ) -> list[LinkStep]:
     """Average-link agglomeration of ``fragments`` (each a list of member features), in merge order.
 
@@ -342,9 +400,13 @@ def average_link(
     when either is undated or their closest days are at most ``window_days`` apart). A cluster's
     similarity to another is the mean :meth:`ArticleLinker.probability` over pairs of their sampled members
     (:func:`sample_members` per fragment). Merges run best first while the best reaches ``threshold``.
+    With ``attach_threshold``, a second step follows (:func:`_attach_singletons`): each cluster left with
+    a single article joins the cluster of two or more articles it links to best when their mean pair
+    probability reaches ``attach_threshold`` (steps with ``rule="attach"``).
     Pure and deterministic: the steps depend only on the arguments.
     """
     samples = [sample_members(f) for f in fragments]
+    sizes = [len(f) for f in fragments]
     width = len(LINK_FEATURE_NAMES)
     views: dict[str, _ArticleView] = {}
     pair_cache: dict[tuple[str, str], tuple[float, tuple[float, ...]]] = {}
@@ -420,5 +482,9 @@ def average_link(
             heapq.heappush(heap, (-combined[0] / combined[1], low, high))
         samples[kept] = samples[kept] + samples[merged]
         samples[merged] = []
+        sizes[kept] += sizes[merged]
+        sizes[merged] = 0
         del links[merged]
+    if attach_threshold is not None:
+        steps.extend(_attach_singletons(links, sizes, samples, attach_threshold, mean_features))
     return steps

@@ -172,7 +172,7 @@ def test_the_stage_groups_as_group_events_does(tmp_path: Path) -> None:
                 if chain:
                     chains += 1
                     assert chain[-1]["kept_id"] == event_id
-                    assert all(m["rule"] in ("average_link", None) for m in chain)
+                    assert all(m["rule"] in ("average_link", "attach", None) for m in chain)
         assert chains > 0
     with Store(tmp_path / "parts.db") as store:
         _fold(store, articles[: len(articles) // 2])

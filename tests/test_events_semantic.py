@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import importlib.util
 import sys
-from collections.abc import Sequence
 
 import numpy as np
 import pytest
 
+from hashing_embedder import HashingEmbedder
 from newsfold.errors import MissingDependency
 from newsfold.events import group_events
 from newsfold.events.embeddings import MiniLMEmbedder, embedding_text, load_embedder
@@ -34,20 +33,6 @@ QUAKE = [
     _article("c", "Central bank raises rates",
              "The European Central Bank raised interest rates in Frankfurt on Monday."),
 ]
-
-
-class HashingEmbedder:
-    """A stand-in embedder: hashed bag of lower-cased words, L2-normalized."""
-
-    name = "hashing-test"
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), 64), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                out[row, int(hashlib.sha1(word.encode()).hexdigest()[:6], 16) % 64] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
 
 
 def test_default_grouping_has_no_embeddings() -> None:

@@ -7,13 +7,13 @@ import importlib.util
 import json
 import math
 import sys
-from collections.abc import Sequence
 from pathlib import Path
 
 import numpy as np
 import pytest
 from click.testing import CliRunner
 
+from hashing_embedder import HashingEmbedder
 from newsfold.cli import cli
 from newsfold.events.similarity import (
     EMBEDDER_WEIGHTS_FILES,
@@ -148,26 +148,14 @@ def test_an_embedding_model_without_an_embedder_is_refused() -> None:
         pair_similarity(FLOOD, CHESS, model=model)
 
 
-class HashingEmbedder:
-    """A stand-in embedder (hashed bag of words), named like a fitted one so its weights are used."""
-
-    name = next(iter(EMBEDDER_WEIGHTS_FILES))
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        out = np.zeros((len(texts), 64), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for word in text.lower().split():
-                out[row, int(hashlib.sha1(word.encode()).hexdigest()[:6], 16) % 64] += 1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
-
-
 def test_an_embedder_adds_its_cosine_and_selects_its_weights() -> None:
-    result = pair_similarity(FLOOD, FLOOD_REWRITE, embedder=HashingEmbedder())
-    assert result.model == HashingEmbedder.name
+    # named like a fitted model, so that its weights are used
+    embedder = HashingEmbedder(name=next(iter(EMBEDDER_WEIGHTS_FILES)))
+    result = pair_similarity(FLOOD, FLOOD_REWRITE, embedder=embedder)
+    assert result.model == embedder.name
     assert 0.0 < result.features["embedding_cosine"] <= 1.0
     assert "embedding_cosine" in result.contributions
-    assert result.score > pair_similarity(FLOOD, CHESS, embedder=HashingEmbedder()).score
+    assert result.score > pair_similarity(FLOOD, CHESS, embedder=embedder).score
 
 
 # ---------------------------------------------------------------- CLI

@@ -2,50 +2,26 @@
 never mixed with another model (or none) in one store.
 
 The embedder here is a real one of our own, small enough for CI (the semantic extra is not installed
-there): signed feature hashing of the words of headline and lead into 64 dimensions, L2-normalized.
+there): :class:`hashing_embedder.HashingEmbedder`, hashed words of headline and lead, L2-normalized.
 tests/test_events_semantic.py runs the shipped MiniLM model when it is installed.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Sequence
 from pathlib import Path
 
-import numpy as np
 import pytest
 
+from hashing_embedder import HashingEmbedder
 from newsfold.errors import UsageError
 from newsfold.events import group_events
 from newsfold.events.embeddings import backend_of_model
 from newsfold.events.scorer import SEMANTIC_WEIGHTS_FILE, load_scorer, semantic_weights_file
 from newsfold.events.stage import EMBEDDER_SETTING, EventsStage
-from newsfold.events.text import terms
 from newsfold.model import Article
 from newsfold.pipeline import fold_records
 from newsfold.store import Store
 from test_events_incremental import _groups, _in_order, generated_articles
-
-
-class WordHashEmbedder:
-    """Signed feature hashing of a text's terms into ``dim`` dimensions (L2-normalized rows)."""
-
-    name = "word-hash-64"
-
-    def __init__(self, dim: int = 64) -> None:
-        self.dim = dim
-        self.calls = 0
-
-    def encode(self, texts: Sequence[str]) -> np.ndarray:
-        self.calls += 1
-        out = np.zeros((len(texts), self.dim), dtype=np.float32)
-        for row, text in enumerate(texts):
-            for term in terms(text):
-                digest = hashlib.blake2b(term.encode("utf-8"), digest_size=8).digest()
-                value = int.from_bytes(digest, "little")
-                out[row, value % self.dim] += 1.0 if value >> 63 else -1.0
-        norms = np.linalg.norm(out, axis=1, keepdims=True)
-        return out / np.where(norms == 0, 1.0, norms)
 
 
 def _saved_embedding(store: Store, article_id: str) -> list[float] | None:
@@ -55,7 +31,7 @@ def _saved_embedding(store: Store, article_id: str) -> list[float] | None:
 
 def test_embeddings_are_saved_recorded_and_fold_in_batches_like_one(tmp_path: Path) -> None:
     articles = _in_order(generated_articles(events=30))
-    embedder = WordHashEmbedder()
+    embedder = HashingEmbedder(name="word-hash-64")
     once = group_events(articles, embedder=embedder)
     assert once.features[articles[0].id].embedding is not None
     with Store(tmp_path / "parts.db") as store:
@@ -73,7 +49,7 @@ def test_a_store_keeps_its_embedding_model(tmp_path: Path) -> None:
     articles = _in_order(generated_articles(events=6))
     first, second, third = articles[:8], articles[8:12], articles[12:]
     with Store(tmp_path / "kept.db") as store:
-        fold_records(first, store, stages=["events"], embedder=WordHashEmbedder())
+        fold_records(first, store, stages=["events"], embedder=HashingEmbedder(name="word-hash-64"))
         # Our own model has no backend newsfold could load by name: a run without it is refused, not
         # silently grouped without embeddings.
         with pytest.raises(UsageError, match="word-hash-64"):
@@ -81,20 +57,17 @@ def test_a_store_keeps_its_embedding_model(tmp_path: Path) -> None:
         assert store.mark("events") > 0 and all(
             store.get_event_features([a.id]) == {} for a in second
         ), "a refused run writes nothing"
-        fold_records(second, store, stages=["events"], embedder=WordHashEmbedder())
-
-        class OtherModel(WordHashEmbedder):
-            name = "another-model"
+        fold_records(second, store, stages=["events"], embedder=HashingEmbedder(name="word-hash-64"))
 
         with pytest.raises(UsageError, match="cannot be continued with another-model"):
-            fold_records(third, store, stages=["events"], embedder=OtherModel())
+            fold_records(third, store, stages=["events"], embedder=HashingEmbedder(name="another-model"))
         with pytest.raises(UsageError, match="cannot be continued with another-model"):
-            fold_records([], store, stages=["events"], embedder=OtherModel())  # nothing new: refused all the same
+            fold_records([], store, stages=["events"], embedder=HashingEmbedder(name="another-model"))  # nothing new: refused all the same
     with Store(tmp_path / "plain.db") as store:
         fold_records(first, store, stages=["events"])
         assert store.setting(EMBEDDER_SETTING) == ""
         with pytest.raises(UsageError, match="without embeddings"):
-            fold_records(second, store, stages=["events"], embedder=WordHashEmbedder())
+            fold_records(second, store, stages=["events"], embedder=HashingEmbedder(name="word-hash-64"))
         fold_records(second, store, stages=["events"])
         assert store.get_event_features([second[0].id]), "a plain store goes on without embeddings"
 
@@ -118,7 +91,7 @@ def test_articles_are_embedded_in_one_batch_per_run(tmp_path: Path) -> None:
         Article(id=f"a{i}", content_hash=f"{i:016d}", title=f"Report {i}", text=f"Officials met in Minsk, item {i}.")
         for i in range(5)
     ]
-    embedder = WordHashEmbedder()
+    embedder = HashingEmbedder(name="word-hash-64")
     with Store(tmp_path / "batch.db") as store:
         store.add_articles(articles)
         EventsStage(embedder=embedder).run(store, [a.id for a in articles])

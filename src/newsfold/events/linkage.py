@@ -36,6 +36,7 @@ from importlib import resources
 from pathlib import Path
 
 from newsfold.events.features import ArticleFeatures
+from newsfold.events.scorer import logistic
 
 LINK_WEIGHTS_FILE = "link_weights.json"
 MAX_LINK_MEMBERS = 16
@@ -255,11 +256,7 @@ class ArticleLinker:
 
     def probability(self, values: Sequence[float]) -> float:
         """``σ(w·x + b)``."""
-        z = self.decision(values)
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+        return logistic(self.decision(values))
 
     def explain(self, values: Sequence[float]) -> dict[str, float]:
         """Each feature's contribution ``w_i·x_i`` to the logit (plus ``intercept``)."""

@@ -217,6 +217,14 @@ class Profile:
         return cached
 
 
+def logistic(z: float) -> float:
+    """``σ(z) = 1 / (1 + e^−z)``, computed without overflow for large ``|z|``."""
+    if z >= 0:
+        return 1.0 / (1.0 + math.exp(-z))
+    e = math.exp(z)
+    return e / (1.0 + e)
+
+
 def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
     # The key intersection runs in C; only shared terms are summed in Python.
     return sum([a[term] * b[term] for term in a.keys() & b.keys()])
@@ -389,11 +397,7 @@ class LogisticScorer:
 
     def probability(self, values: Sequence[float]) -> float:
         """``σ(w·x + b)``: the probability that the pair is one event."""
-        z = self.decision(values)
-        if z >= 0:
-            return 1.0 / (1.0 + math.exp(-z))
-        e = math.exp(z)
-        return e / (1.0 + e)
+        return logistic(self.decision(values))
 
     def explain(self, values: Sequence[float]) -> dict[str, float]:
         """Each feature's contribution ``w_i·x_i`` to the logit (plus ``intercept``)."""

@@ -493,6 +493,14 @@ class OnlineEventGrouper:
         self.merges.extend(new)
         return new
 
+    def settle(self) -> list[MergeEvidence]:
+        """What follows the online pass, in :func:`group_events` and the events stage alike: with a linker,
+        the linkage step, then the merge step for headline-sized events (the linker was fitted on full
+        texts); without one, the merge step when ``options.merge``. Returns the new merges in order."""
+        if self.linker is not None:
+            return self.link_events() + self.merge_events(short_only=True)
+        return self.merge_events() if self.options.merge else []
+
     def _publication_days(self, members: Sequence[str]) -> set[dt.date]:
         return {day for a in members if (day := self.features[a].published) is not None}
 
@@ -573,6 +581,11 @@ class OnlineEventGrouper:
         )
 
 
+def uses_linker(options: ClusterOptions) -> bool:
+    """Whether grouping with ``options`` runs the sibling linkage (``link`` and ``merge`` both on)."""
+    return options.link and options.merge
+
+
 def group_events(
     articles: Iterable[Article],
     scorer: LogisticScorer | None = None,
@@ -600,10 +613,7 @@ def group_events(
     if workers < 1:
         raise ValueError("workers must be ≥ 1")
     options = options or ClusterOptions()
-    if options.link and options.merge:
-        linker = linker if linker is not None else load_linker()
-    else:
-        linker = None
+    linker = (linker if linker is not None else load_linker()) if uses_linker(options) else None
     grouper = OnlineEventGrouper(
         scorer=scorer, options=options, feature_options=feature_options, embedder=embedder, linker=linker
     )
@@ -626,10 +636,5 @@ def group_events(
                 embedding=None if embeddings is None else embeddings[position],
             )
         )
-    if linker is not None:
-        grouper.link_events()
-        # The linker was fitted on full texts; headline-sized events keep the scorer's short-text merge.
-        grouper.merge_events(short_only=True)
-    elif grouper.options.merge:
-        grouper.merge_events()
+    grouper.settle()
     return grouper.result()

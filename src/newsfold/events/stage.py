@@ -44,7 +44,13 @@ from collections.abc import Sequence
 
 from newsfold.errors import UsageError
 from newsfold.events.cards import build_card
-from newsfold.events.cluster import ClusterOptions, MergeEvidence, OnlineEventGrouper, publication_key
+from newsfold.events.cluster import (
+    ClusterOptions,
+    MergeEvidence,
+    OnlineEventGrouper,
+    publication_key,
+    uses_linker,
+)
 from newsfold.events.embeddings import Embedder, backend_of_model, embedding_text, shared_embedder
 from newsfold.events.features import (
     ArticleFeatures,
@@ -114,14 +120,16 @@ class EventsStage:
 
     def run(self, store: Store, new_article_ids: Sequence[str]) -> StageReport:
         report = StageReport(stage=self.name)
-        if self.embedder is not None:
-            self.embedder_for(store)  # a mismatch is refused even when there is nothing new to fold
+        # A given embedder is checked against the store even when there is nothing new to fold; a
+        # recorded one is loaded only when there is.
+        embedder = self.embedder_for(store) if self.embedder is not None else None
         pending = store.pending(self.name)
         if not pending:
             return report
-        embedder = self.embedder_for(store)
+        if embedder is None:
+            embedder = self.embedder_for(store)
         options = self.options or ClusterOptions()
-        linker = load_linker() if options.link and options.merge else None
+        linker = load_linker() if uses_linker(options) else None
         grouper = OnlineEventGrouper(self.scorer, options, self.feature_options, embedder=embedder, linker=linker)
         pending_ids = [i for _, i in pending]
         already = set(store.event_of(pending_ids))
@@ -157,12 +165,7 @@ class EventsStage:
         # With the linker the online pass holds fragments only (nothing merges during it): the event an
         # article joins or opens is its fragment, saved so that later runs restore fragments as they were.
         fragment_of = {j.article_id: j.event_id for j in joins}
-        if linker is not None:
-            # As group_events: the linkage step over the restored and new fragments, then the scorer's
-            # merge step for headline-sized events.
-            merges = grouper.link_events() + grouper.merge_events(short_only=True)
-        else:
-            merges = grouper.merge_events()
+        merges = grouper.settle()  # as group_events: over the restored and the new fragments
         result = grouper.result()
         final = result.assignments
         # Restored articles whose event is not the stored one: their unit was merged into another event,

@@ -10,7 +10,9 @@ cross-validation by topic: the linker is fitted on four fifths of the topics and
 grouped (undated and as the dense one-week stream), pooled over folds, against the shipped grouper
 without linkage on the same folds; (2) the online join threshold, the link threshold and the attach
 threshold (single articles left by the linkage, ``none``: no such step) are those with the best mean
-held-out BCubed F1 (undated and dense) in that cross-validation, ties to the first in the grid; the
+held-out BCubed F1 (undated and dense) in that cross-validation, ties to the first in the grid; (3) at
+those, the short link threshold (the mean pair probability the headline-sized merge step after the
+linkage must also reach, ``none``: no such condition) is chosen the same way on the same folds; the
 weights are then fitted on all dev pairs. With ``--skip-cv`` the thresholds are chosen in-sample
 instead, on the whole of dev.
 """
@@ -45,6 +47,7 @@ LINK_GRID = (0.45, 0.5, 0.55, 0.6, 0.65)
 # cross-validation cannot see what attaching a true single-article event costs. 0.15 and 0.2 were 0.002
 # better held out there, but cost the Gedikli story chains a wrong link (docs/events.md, Linkage).
 ATTACH_GRID: tuple[float | None, ...] = (None, 0.25, 0.3, 0.35, 0.4, 0.45)
+SHORT_LINK_GRID: tuple[float | None, ...] = (None, 0.25, 0.3, 0.35, 0.4, 0.45, 0.5, 0.55)
 
 
 def training_pairs(
@@ -68,7 +71,13 @@ def training_pairs(
 
 
 def fit_linker(
-    x: np.ndarray, y: np.ndarray, l2: float, join: float, link: float, attach: float | None = None
+    x: np.ndarray,
+    y: np.ndarray,
+    l2: float,
+    join: float,
+    link: float,
+    attach: float | None = None,
+    short_link: float | None = None,
 ) -> ArticleLinker:
     """L2 logistic regression on standardized features (so the penalty weighs every feature alike,
     rare binary ones included), returned as weights on the raw features."""
@@ -84,6 +93,7 @@ def fit_linker(
         join_threshold=join,
         link_threshold=link,
         attach_threshold=attach,
+        short_link_threshold=short_link,
     )
 
 
@@ -127,6 +137,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--joins", default=",".join(map(str, JOIN_GRID)), help="online join thresholds tried")
     parser.add_argument("--links", default=",".join(map(str, LINK_GRID)), help="link thresholds tried")
     parser.add_argument(
+        "--short-links",
+        default=",".join("none" if v is None else str(v) for v in SHORT_LINK_GRID),
+        help="short link thresholds tried at the chosen join, link and attach thresholds ('none': no condition)",
+    )
+    parser.add_argument(
         "--attaches",
         default=",".join("none" if v is None else str(v) for v in ATTACH_GRID),
         help="attach thresholds tried for single articles left by the linkage ('none': no attach step)",
@@ -135,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     joins = [float(v) for v in args.joins.split(",")]
     links = [float(v) for v in args.links.split(",")]
     attaches = [None if v == "none" else float(v) for v in args.attaches.split(",")]
+    short_links = [None if v == "none" else float(v) for v in args.short_links.split(",")]
     grid = [(j, k, a) for j in joins for k in links for a in attaches]
 
     documents = load_ecb(args.data, ECB_DEV_TOPICS)
@@ -157,10 +173,12 @@ def main(argv: list[str] | None = None) -> int:
         folds = [topic_ids[k::5] for k in range(5)]
         held_out: dict[tuple[str, float | None, float | None, float | None], dict[str, str]] = {}
         aucs = []
+        fold_linkers: list[ArticleLinker] = []
         for fold in folds:
             train = np.asarray([a not in fold and b not in fold for a, b in topics])
             test = np.asarray([a in fold and b in fold for a, b in topics])
             fitted = fit_linker(x[train], y[train], args.l2, 0.8, 0.5)
+            fold_linkers.append(fitted)
             aucs.append(auc(np.asarray([fitted.probability(r) for r in x[test]]), y[test]))
             fold_documents = [d for d in documents if d.topic in fold]
             baseline = dev_f1(fold_documents, None, ClusterOptions(link=False))
@@ -189,10 +207,32 @@ def main(argv: list[str] | None = None) -> int:
             for n, (j, k, a) in enumerate(grid)
         )
         print(f"held-out best mean F1 {cv_choice[0]:.4f} at join {cv_choice[2]} link {cv_choice[3]} attach {cv_choice[4]}")
+        # (3) The short link threshold, at the chosen join, link and attach thresholds, on the same folds.
+        _, _, join, link, attach = cv_choice
+        short_scores: list[tuple[float, int, float | None]] = []
+        for n, short_link in enumerate(short_links):
+            pooled: tuple[dict[str, str], dict[str, str]] = ({}, {})
+            for fold, fitted in zip(folds, fold_linkers, strict=True):
+                options = ClusterOptions(
+                    join_threshold=join, link_threshold=link, attach_threshold=attach, short_link_threshold=short_link
+                )
+                fold_documents = [d for d in documents if d.topic in fold]
+                for target, assignments in zip(pooled, dev_f1(fold_documents, fitted, options), strict=True):
+                    target.update(assignments)
+            undated_scores, dense_scores = (bcubed_scores(gold, a) for a in pooled)
+            print(
+                f"  held-out short link {'none' if short_link is None else f'{short_link:.2f}'}: "
+                f"undated P {undated_scores[0]:.4f} R {undated_scores[1]:.4f} F1 {undated_scores[2]:.4f}, "
+                f"dense P {dense_scores[0]:.4f} R {dense_scores[1]:.4f} F1 {dense_scores[2]:.4f}"
+            )
+            short_scores.append(((undated_scores[2] + dense_scores[2]) / 2, -n, short_link))
+        short_choice = max(short_scores, key=lambda s: (s[0], s[1]))
+        print(f"held-out best mean F1 {short_choice[0]:.4f} at short link {short_choice[2]}")
 
     fitted = fit_linker(x, y, args.l2, 0.8, 0.5)
     print(f"in-sample pair AUC {auc(np.asarray([fitted.probability(r) for r in x]), y):.4f}")
     best: tuple[float, float, float, float | None, float, float] | None = None
+    short_link_choice: float | None = None
     if args.skip_cv:
         for join, link, attach in grid:
             options = ClusterOptions(join_threshold=join, link_threshold=link, attach_threshold=attach)
@@ -205,7 +245,10 @@ def main(argv: list[str] | None = None) -> int:
         # The thresholds held-out topics liked best: in-sample, the fitted pair probabilities run high.
         _, _, join, link, attach = cv_choice
         assert join is not None and link is not None
-        options = ClusterOptions(join_threshold=join, link_threshold=link, attach_threshold=attach)
+        short_link_choice = short_choice[2]
+        options = ClusterOptions(
+            join_threshold=join, link_threshold=link, attach_threshold=attach, short_link_threshold=short_link_choice
+        )
         undated, dense = (bcubed_scores(gold, a)[2] for a in dev_f1(documents, fitted, options))
         best = ((undated + dense) / 2, join, link, attach, undated, dense)
     assert best is not None
@@ -216,6 +259,7 @@ def main(argv: list[str] | None = None) -> int:
         join_threshold=best[1],
         link_threshold=best[2],
         attach_threshold=best[3],
+        short_link_threshold=short_link_choice,
         notes={
             "trained_by": "benchmarks/train_event_linker.py",
             "training_data": "ECB+ topics 1-25: article pairs within a topic, and across topics at term cosine "
@@ -232,7 +276,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, coef in zip(LINK_FEATURE_NAMES, linker.coef, strict=True):
         print(f"  {name:22s} {coef:+.3f}")
     print(f"  {'intercept':22s} {linker.intercept:+.3f}")
-    print(f"chosen: join {best[1]} link {best[2]} attach {best[3]}: dev BCubed F1 undated {best[4]:.4f} dense {best[5]:.4f} "
+    print(f"chosen: join {best[1]} link {best[2]} attach {best[3]} short link {short_link_choice}: dev BCubed F1 undated {best[4]:.4f} dense {best[5]:.4f} "
           f"(without linkage {baseline_undated:.4f} / {baseline_dense:.4f})")
     if not args.dry_run:
         linker.save(PACKAGE / "link_weights.json")

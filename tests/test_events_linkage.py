@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import random
@@ -247,3 +248,32 @@ def test_linker_reads_weights_saved_without_an_attach_threshold() -> None:
     assert ArticleLinker.from_json(data).attach_threshold is None
     with pytest.raises(ValueError):
         constant_linker(0.0, 0.5, 1.0)
+
+
+def test_headline_merge_after_the_linkage_needs_the_short_link_threshold() -> None:
+    idf = IdfTable.background()
+    headline = "Hawks fire coach Dan Mercer after 9-14 start in Harbor City"
+    first, second = (
+        article_features(Article(id=key, content_hash=key, title=headline, text=headline), idf, update_idf=False)
+        for key in ("short-1", "short-2")
+    )
+
+    def settled(short_link: float | None) -> OnlineEventGrouper:
+        # Every article pair at 0.5 for the linker, whose own link threshold no pair reaches; the event
+        # scorer alone would merge the two headline-sized events.
+        linker = dataclasses.replace(constant_linker(0.0, link_threshold=0.99, attach_threshold=None), short_link_threshold=short_link)
+        grouper = OnlineEventGrouper(linker=linker)
+        grouper.restore("one", [first])
+        grouper.restore("two", [second])
+        grouper.settle()
+        return grouper
+
+    [merge] = settled(None).merges
+    assert merge.rule is None and merge.link_score == pytest.approx(0.5)
+    assert settled(0.6).merges == []
+    [merge] = settled(0.4).merges
+    assert (merge.kept_id, merge.merged_id) == ("one", "two")
+    assert merge.link_score == pytest.approx(0.5) and merge.as_dict()["link_score"] == pytest.approx(0.5)
+    data = load_linker().to_json()
+    data["short_link_threshold"] = 0.4
+    assert ArticleLinker.from_json(data).short_link_threshold == 0.4

@@ -42,7 +42,14 @@ from newsfold.events.features import (
     article_features,
     featurize,
 )
-from newsfold.events.linkage import LINK_FEATURE_NAMES, ArticleLinker, average_link, load_linker
+from newsfold.events.linkage import (
+    LINK_FEATURE_NAMES,
+    ArticleLinker,
+    average_link,
+    link_features,
+    load_linker,
+    sample_members,
+)
 from newsfold.events.scorer import (
     FEATURE_NAMES,
     SHORT_TEXT_TERMS,
@@ -98,7 +105,9 @@ class ClusterOptions:
     pass joins at the linker's strict
     ``join_threshold`` unless ``join_threshold`` is set. ``link_threshold`` and ``attach_threshold``
     override the linker's own (``attach_threshold``: single articles left by the linkage join their
-    best linked event at this mean probability, :func:`~newsfold.events.linkage.average_link`).
+    best linked event at this mean probability, :func:`~newsfold.events.linkage.average_link`), and so
+    does ``short_link_threshold`` (the headline-sized merge step after the linkage also needs this mean
+    article-pair probability: the event scorer does not tell sibling events apart).
     With an embedder too: the online pass then scores with the semantic scorer at the same strict
     threshold, and the linker (fitted without embeddings) links its fragments.
     """
@@ -116,6 +125,7 @@ class ClusterOptions:
     link: bool = True
     link_threshold: float | None = None
     attach_threshold: float | None = None
+    short_link_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if self.window_days < 0 or self.index_terms < 1 or self.max_candidates < 1:
@@ -127,6 +137,7 @@ class ClusterOptions:
             self.short_merge_threshold,
             self.link_threshold,
             self.attach_threshold,
+            self.short_link_threshold,
         ):
             if threshold is not None and not 0.0 < threshold < 1.0:
                 raise ValueError("thresholds are probabilities in (0, 1)")
@@ -178,7 +189,9 @@ class MergeEvidence:
     ``score`` is the mean article-pair probability over ``pairs`` pairs of their members and ``features``
     the mean :data:`~newsfold.events.linkage.LINK_FEATURE_NAMES` over those pairs. ``"attach"``: a
     single article left by the linkage joined its best linked event (same fields; ``score`` is the mean
-    probability to that event as the agglomeration left it).
+    probability to that event as the agglomeration left it). ``link_score``: for a merge step that runs
+    after the linkage (headline-sized events), the mean article-pair probability of the two events, which
+    had to reach the linker's ``short_link_threshold`` too; ``None`` otherwise.
     """
 
     kept_id: str
@@ -188,9 +201,10 @@ class MergeEvidence:
     threshold: float
     rule: Literal["average_link", "attach"] | None = None
     pairs: int | None = None
+    link_score: float | None = None
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "rule": self.rule,
             "pairs": self.pairs,
             "kept_id": self.kept_id,
@@ -199,6 +213,9 @@ class MergeEvidence:
             "features": dict(self.features),
             "threshold": self.threshold,
         }
+        if self.link_score is not None:
+            out["link_score"] = self.link_score
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +293,11 @@ class OnlineEventGrouper:
             self.options.attach_threshold
             if self.options.attach_threshold is not None
             else None if linker is None else linker.attach_threshold
+        )
+        self.short_link_threshold = (
+            self.options.short_link_threshold
+            if self.options.short_link_threshold is not None
+            else None if linker is None else linker.short_link_threshold
         )
         self.merge_threshold = (
             self.options.merge_threshold
@@ -476,6 +498,9 @@ class OnlineEventGrouper:
             merge_threshold = self._merge_threshold_for(values)
             if score < merge_threshold or (short_only and not values[_SHORT_TEXT]):
                 continue
+            link_score = self._link_score(kept, merged) if short_only else None
+            if link_score is not None and self.short_link_threshold is not None and link_score < self.short_link_threshold:
+                continue
             kept_event, merged_event = self._events[kept], self._events[merged]
             kept_event.profile.absorb(merged_event.profile)
             kept_event.members.extend(merged_event.members)
@@ -488,10 +513,20 @@ class OnlineEventGrouper:
                 score=score,
                 features=dict(zip(FEATURE_NAMES, values, strict=True)),
                 threshold=merge_threshold,
+                link_score=link_score,
             )
             new.append(evidence)
         self.merges.extend(new)
         return new
+
+    def _link_score(self, first: int, second: int) -> float | None:
+        """The linker's mean article-pair probability between two events (sampled members, as in the
+        linkage); ``None`` without a linker."""
+        if self.linker is None:
+            return None
+        xs = sample_members([self.features[a] for a in self._events[first].members])
+        ys = sample_members([self.features[a] for a in self._events[second].members])
+        return sum(self.linker.probability(link_features(x, y)) for x in xs for y in ys) / (len(xs) * len(ys))
 
     def settle(self) -> list[MergeEvidence]:
         """What follows the online pass, in :func:`group_events` and the events stage alike: with a linker,

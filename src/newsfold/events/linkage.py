@@ -231,7 +231,9 @@ class ArticleLinker:
     probability that two articles report one event. ``join_threshold`` is the strict online join
     threshold its fragments were tuned with, ``link_threshold`` the average-link stopping point,
     ``attach_threshold`` (``None``: no such step) the one for single articles left after it
-    (:func:`_attach_singletons`); all probabilities in (0, 1)."""
+    (:func:`_attach_singletons`), ``short_link_threshold`` (``None``: no such condition) the mean pair
+    probability that the event scorer's merge step for headline-sized events, which follows the linkage,
+    must reach too; all probabilities in (0, 1)."""
 
     coef: tuple[float, ...]
     intercept: float
@@ -239,14 +241,16 @@ class ArticleLinker:
     link_threshold: float
     notes: Mapping[str, object] = field(default_factory=dict)
     attach_threshold: float | None = None
+    short_link_threshold: float | None = None
 
     def __post_init__(self) -> None:
         if len(self.coef) != len(LINK_FEATURE_NAMES):
             raise ValueError(f"{len(self.coef)} weights for {len(LINK_FEATURE_NAMES)} link features")
         if not (0.0 < self.join_threshold < 1.0 and 0.0 < self.link_threshold < 1.0):
             raise ValueError("thresholds are probabilities in (0, 1)")
-        if self.attach_threshold is not None and not 0.0 < self.attach_threshold < 1.0:
-            raise ValueError("thresholds are probabilities in (0, 1)")
+        for optional in (self.attach_threshold, self.short_link_threshold):
+            if optional is not None and not 0.0 < optional < 1.0:
+                raise ValueError("thresholds are probabilities in (0, 1)")
 
     def decision(self, values: Sequence[float]) -> float:
         """The logit ``w·x + b``."""
@@ -273,6 +277,7 @@ class ArticleLinker:
             "join_threshold": self.join_threshold,
             "link_threshold": self.link_threshold,
             "attach_threshold": self.attach_threshold,
+            "short_link_threshold": self.short_link_threshold,
             "notes": dict(self.notes),
         }
 
@@ -292,6 +297,9 @@ class ArticleLinker:
             link_threshold=float(data["link_threshold"]),  # type: ignore[arg-type]
             attach_threshold=None if data.get("attach_threshold") is None else float(data["attach_threshold"]),  # type: ignore[arg-type]
             notes=dict(data.get("notes", {})),  # type: ignore[call-overload]
+            short_link_threshold=(
+                None if data.get("short_link_threshold") is None else float(data["short_link_threshold"])  # type: ignore[arg-type]
+            ),
         )
 
     def save(self, path: str | Path) -> None:

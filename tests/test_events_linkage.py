@@ -10,7 +10,7 @@ import random
 import pytest
 
 from newsfold.events.cluster import ClusterOptions, OnlineEventGrouper, group_events
-from newsfold.events.features import IdfTable, article_features
+from newsfold.events.features import ArticleFeatures, IdfTable, article_features
 from newsfold.events.linkage import (
     LINK_FEATURE_NAMES,
     ArticleLinker,
@@ -252,28 +252,36 @@ def test_linker_reads_weights_saved_without_an_attach_threshold() -> None:
 
 def test_headline_merge_after_the_linkage_needs_the_short_link_threshold() -> None:
     idf = IdfTable.background()
-    headline = "Hawks fire coach Dan Mercer after 9-14 start in Harbor City"
-    first, second = (
+    headline = "Hawks fire coach Dan Mercer after 9-14 start"
+    title, text = REPORTS["fire-1"]
+    full = article_features(Article(id="full", content_hash="full", title=title, text=text), idf, update_idf=False)
+    short_1, short_2 = (
         article_features(Article(id=key, content_hash=key, title=headline, text=headline), idf, update_idf=False)
         for key in ("short-1", "short-2")
     )
 
-    def settled(short_link: float | None) -> OnlineEventGrouper:
+    def settled(first: ArticleFeatures, second: ArticleFeatures, short_link: float | None) -> OnlineEventGrouper:
         # Every article pair at 0.5 for the linker, whose own link threshold no pair reaches; the event
-        # scorer alone would merge the two headline-sized events.
-        linker = dataclasses.replace(constant_linker(0.0, link_threshold=0.99, attach_threshold=None), short_link_threshold=short_link)
+        # scorer alone would merge the two events, one of them headline-sized.
+        linker = dataclasses.replace(
+            constant_linker(0.0, link_threshold=0.99, attach_threshold=None), short_link_threshold=short_link
+        )
         grouper = OnlineEventGrouper(linker=linker)
         grouper.restore("one", [first])
         grouper.restore("two", [second])
         grouper.settle()
         return grouper
 
-    [merge] = settled(None).merges
+    [merge] = settled(full, short_1, None).merges
     assert merge.rule is None and merge.link_score == pytest.approx(0.5)
-    assert settled(0.6).merges == []
-    [merge] = settled(0.4).merges
+    # A headline-sized event joins a full-text one only if the linker agrees too.
+    assert settled(full, short_1, 0.6).merges == []
+    [merge] = settled(full, short_1, 0.4).merges
     assert (merge.kept_id, merge.merged_id) == ("one", "two")
     assert merge.link_score == pytest.approx(0.5) and merge.as_dict()["link_score"] == pytest.approx(0.5)
+    # Two headline-sized events: the linker, fitted on whole texts, is not asked.
+    [merge] = settled(short_1, short_2, 0.6).merges
+    assert (merge.kept_id, merge.merged_id) == ("one", "two")
     data = load_linker().to_json()
     data["short_link_threshold"] = 0.4
     assert ArticleLinker.from_json(data).short_link_threshold == 0.4

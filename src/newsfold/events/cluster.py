@@ -106,8 +106,9 @@ class ClusterOptions:
     ``join_threshold`` unless ``join_threshold`` is set. ``link_threshold`` and ``attach_threshold``
     override the linker's own (``attach_threshold``: single articles left by the linkage join their
     best linked event at this mean probability, :func:`~newsfold.events.linkage.average_link`), and so
-    does ``short_link_threshold`` (the headline-sized merge step after the linkage also needs this mean
-    article-pair probability: the event scorer does not tell sibling events apart).
+    does ``short_link_threshold`` (the merge step after the linkage also needs this mean article-pair
+    probability to merge a headline-sized event into a full-text one: the event scorer does not tell
+    sibling events apart).
     With an embedder too: the online pass then scores with the semantic scorer at the same strict
     threshold, and the linker (fitted without embeddings) links its fragments.
     """
@@ -191,7 +192,8 @@ class MergeEvidence:
     single article left by the linkage joined its best linked event (same fields; ``score`` is the mean
     probability to that event as the agglomeration left it). ``link_score``: for a merge step that runs
     after the linkage (headline-sized events), the mean article-pair probability of the two events, which
-    had to reach the linker's ``short_link_threshold`` too; ``None`` otherwise.
+    had to reach the linker's ``short_link_threshold`` too when only one of them is headline-sized;
+    ``None`` otherwise.
     """
 
     kept_id: str
@@ -499,7 +501,15 @@ class OnlineEventGrouper:
             if score < merge_threshold or (short_only and not values[_SHORT_TEXT]):
                 continue
             link_score = self._link_score(kept, merged) if short_only else None
-            if link_score is not None and self.short_link_threshold is not None and link_score < self.short_link_threshold:
+            # Only a headline-sized event against a full-text one: the linker, fitted on whole texts, has
+            # nothing to tell two headlines apart by (the scorer's short-text thresholds do that).
+            mixed = _is_short(self._events[kept].profile) != _is_short(self._events[merged].profile)
+            if (
+                mixed
+                and link_score is not None
+                and self.short_link_threshold is not None
+                and link_score < self.short_link_threshold
+            ):
                 continue
             kept_event, merged_event = self._events[kept], self._events[merged]
             kept_event.profile.absorb(merged_event.profile)

@@ -233,7 +233,8 @@ class ArticleLinker:
     ``attach_threshold`` (``None``: no such step) the one for single articles left after it
     (:func:`_attach_singletons`), ``short_link_threshold`` (``None``: no such condition) the mean pair
     probability that the event scorer's merge step for headline-sized events, which follows the linkage,
-    must reach too; all probabilities in (0, 1)."""
+    must reach too when it merges a headline-sized event into a full-text one; all probabilities in
+    (0, 1)."""
 
     coef: tuple[float, ...]
     intercept: float

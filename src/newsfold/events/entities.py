@@ -169,6 +169,20 @@ _OPENING_CHARS = " \t\n\"'“‘(["
 _QUOTE_OR_COLON = frozenset("\"“‘(:[")
 
 
+def _word_before(tail: str) -> str | None:
+    """The word that ends ``tail`` (lower case), before an optional full stop and spaces or tabs: what
+    ``_WORD_BEFORE`` finds, scanned from the end instead of tried at every position."""
+    if tail.endswith("\n"):  # ``$`` also matches before a final line break
+        tail = tail[:-1]
+    end = len(tail.rstrip(" \t"))
+    if end and tail[end - 1] == ".":
+        end -= 1
+    start = end
+    while start and (tail[start - 1].isalnum() or tail[start - 1] in "_’'"):
+        start -= 1
+    return tail[start:end].lower() if start < end else None
+
+
 def _runs(sentence: str) -> list[tuple[list[str], str | None, bool]]:
     """Capitalized runs of one sentence: (tokens, the word before, starts the sentence).
 
@@ -180,9 +194,10 @@ def _runs(sentence: str) -> list[tuple[list[str], str | None, bool]]:
     for match in _RUN.finditer(sentence):
         start = match.start()
         tail = sentence[max(0, start - 40) : start]  # a bounded look-back keeps this linear
-        cue_match = _WORD_BEFORE.search(tail)
-        cue = cue_match.group(1).lower() if cue_match else None
-        rest = sentence[:start].rstrip(_OPENING_CHARS)
+        cue = _word_before(tail)
+        # The last character before the run that is not an opening one (a bounded look-back first, so that
+        # each run costs O(1) and not the length of the sentence before it).
+        rest = tail.rstrip(_OPENING_CHARS) or sentence[:start].rstrip(_OPENING_CHARS)
         initial = not rest or rest[-1] in _QUOTE_OR_COLON
         current: list[str] = []
         raws = match.group().split()

@@ -57,6 +57,7 @@ from newsfold.events.scorer import (
     Profile,
     load_scorer,
     pair_features,
+    sparse_dot,
 )
 from newsfold.model import Article
 
@@ -71,15 +72,16 @@ member pairs cost most of the linkage time."""
 
 def _centroid_cosine(a: Profile, b: Profile) -> float:
     denominator = a.norm * b.norm
-    if not denominator:
-        return 0.0
-    first, second = a.term_sum, b.term_sum
-    return sum([first[t] * second[t] for t in first.keys() & second.keys()]) / denominator
+    return sparse_dot(a.term_sum, b.term_sum) / denominator if denominator else 0.0
 
 
 def _is_short(profile: Profile) -> bool:
     """Headline-sized as the ``short_text`` pair feature counts it: the longest recent member is short."""
     return max((member.term_count for member in profile.recent), default=0) < SHORT_TEXT_TERMS
+
+
+def _first_given(*values: float | None) -> float | None:
+    return next((v for v in values if v is not None), None)
 
 
 def _first_set(*values: float | None) -> float:
@@ -191,9 +193,9 @@ class MergeEvidence:
     the mean :data:`~newsfold.events.linkage.LINK_FEATURE_NAMES` over those pairs. ``"attach"``: a
     single article left by the linkage joined its best linked event (same fields; ``score`` is the mean
     probability to that event as the agglomeration left it). ``link_score``: for a merge step that runs
-    after the linkage (headline-sized events), the mean article-pair probability of the two events, which
-    had to reach the linker's ``short_link_threshold`` too when only one of them is headline-sized;
-    ``None`` otherwise.
+    after the linkage and joins a headline-sized event to a full-text one, the mean article-pair
+    probability of the two events, which had to reach the linker's ``short_link_threshold`` too; ``None``
+    otherwise.
     """
 
     kept_id: str
@@ -291,15 +293,9 @@ class OnlineEventGrouper:
             self.scorer.join_threshold,
         )
         self.link_threshold = _first_set(self.options.link_threshold, None if linker is None else linker.link_threshold, 0.5)
-        self.attach_threshold = (
-            self.options.attach_threshold
-            if self.options.attach_threshold is not None
-            else None if linker is None else linker.attach_threshold
-        )
-        self.short_link_threshold = (
-            self.options.short_link_threshold
-            if self.options.short_link_threshold is not None
-            else None if linker is None else linker.short_link_threshold
+        self.attach_threshold = _first_given(self.options.attach_threshold, None if linker is None else linker.attach_threshold)
+        self.short_link_threshold = _first_given(
+            self.options.short_link_threshold, None if linker is None else linker.short_link_threshold
         )
         self.merge_threshold = (
             self.options.merge_threshold
@@ -500,16 +496,11 @@ class OnlineEventGrouper:
             merge_threshold = self._merge_threshold_for(values)
             if score < merge_threshold or (short_only and not values[_SHORT_TEXT]):
                 continue
-            link_score = self._link_score(kept, merged) if short_only else None
-            # Only a headline-sized event against a full-text one: the linker, fitted on whole texts, has
-            # nothing to tell two headlines apart by (the scorer's short-text thresholds do that).
-            mixed = _is_short(self._events[kept].profile) != _is_short(self._events[merged].profile)
-            if (
-                mixed
-                and link_score is not None
-                and self.short_link_threshold is not None
-                and link_score < self.short_link_threshold
-            ):
+            # The linker is asked only about a headline-sized event against a full-text one: fitted on whole
+            # texts, it has nothing to tell two headlines apart by (the scorer's short-text thresholds do that).
+            mixed = short_only and _is_short(self._events[kept].profile) != _is_short(self._events[merged].profile)
+            link_score = self._link_score(kept, merged) if mixed else None
+            if link_score is not None and self.short_link_threshold is not None and link_score < self.short_link_threshold:
                 continue
             kept_event, merged_event = self._events[kept], self._events[merged]
             kept_event.profile.absorb(merged_event.profile)

@@ -201,7 +201,7 @@ def _runs(sentence: str) -> list[tuple[list[str], str | None, bool]]:
         initial = not rest or rest[-1] in _QUOTE_OR_COLON
         current: list[str] = []
         raws = match.group().split()
-        for raw in raws:
+        for position, raw in enumerate(raws):
             token = _normalize_token(raw)
             lowered = token.lower()
             if (
@@ -209,7 +209,7 @@ def _runs(sentence: str) -> list[tuple[list[str], str | None, bool]]:
                 and token[:1].isupper()
                 and (
                     lowered not in _NOT_NAMES
-                    or (lowered in _DAY_ABBREVIATIONS and not _dated(sentence, match, raws, raws.index(raw)))
+                    or (lowered in _DAY_ABBREVIATIONS and not _dated(sentence, match, raws, position))
                 )
                 and _DIGIT.search(token) is None
             ):

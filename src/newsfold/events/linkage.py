@@ -36,7 +36,7 @@ from importlib import resources
 from pathlib import Path
 
 from newsfold.events.features import ArticleFeatures
-from newsfold.events.scorer import logistic
+from newsfold.events.scorer import logistic, sparse_dot
 
 LINK_WEIGHTS_FILE = "link_weights.json"
 MAX_LINK_MEMBERS = 16
@@ -89,11 +89,6 @@ salient names). The rest compare :class:`~newsfold.events.features.TextDetails` 
 - ``places_conflict``: both name places and share none;
 - ``numbers_shared_count``: ``ln(1 + shared numbers) / ln(11)``, capped at 1.
 """
-
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    # The key intersection runs in C; only shared keys are summed in Python.
-    return sum([a[key] * b[key] for key in a.keys() & b.keys()])
 
 
 def _jaccard(a: frozenset[Hashable], b: frozenset[Hashable]) -> float:
@@ -190,9 +185,9 @@ def _compare(a: _ArticleView, b: _ArticleView) -> tuple[float, ...]:
         )
     main_a, main_b = a.main_year, b.main_year
     return (
-        _dot(a.vector, b.vector),
-        _dot(a.title_vector, b.title_vector),
-        _dot(a.name_vector, b.name_vector),
+        sparse_dot(a.vector, b.vector),
+        sparse_dot(a.title_vector, b.title_vector),
+        sparse_dot(a.name_vector, b.name_vector),
         _jaccard(persons_a, persons_b),
         _jaccard(a.orgs, b.orgs),
         _overlap(a.places, b.places),
@@ -209,11 +204,11 @@ def _compare(a: _ArticleView, b: _ArticleView) -> tuple[float, ...]:
         _conflict(a.weekdays, b.weekdays),
         _jaccard(a.months, b.months),
         _conflict(a.months, b.months),
-        _dot(a.person_counts, b.person_counts),
+        sparse_dot(a.person_counts, b.person_counts),
         _unmentioned(a, b),
-        _dot(a.place_counts, b.place_counts),
+        sparse_dot(a.place_counts, b.place_counts),
         _conflict(a.named_places, b.named_places),
-        _dot(a.organization_counts, b.organization_counts),
+        sparse_dot(a.organization_counts, b.organization_counts),
         _jaccard(a.numbers, b.numbers),
         min(1.0, math.log1p(len(a.numbers & b.numbers)) / math.log(11)),
         _conflict(a.numbers, b.numbers),

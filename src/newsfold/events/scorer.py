@@ -225,8 +225,9 @@ def logistic(z: float) -> float:
     return e / (1.0 + e)
 
 
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    # The key intersection runs in C; only shared terms are summed in Python.
+def sparse_dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    """The dot product of two sparse vectors (key → weight)."""
+    # The key intersection runs in C; only shared keys are summed in Python.
     return sum([a[term] * b[term] for term in a.keys() & b.keys()])
 
 
@@ -245,15 +246,15 @@ def _jaccard(a: set[str], b: set[str]) -> float:
 def pair_features(a: Profile, b: Profile) -> tuple[float, ...]:
     """The :data:`FEATURE_NAMES` values comparing ``a`` with ``b`` (symmetric)."""
     denominator = a.norm * b.norm
-    term_cosine = _dot(a.term_sum, b.term_sum) / denominator if denominator else 0.0
+    term_cosine = sparse_dot(a.term_sum, b.term_sum) / denominator if denominator else 0.0
     term_max = 0.0
     title_max = 0.0
     for x in a.recent:
         for y in b.recent:
-            term_max = max(term_max, _dot(x.vector, y.vector))
-            title_max = max(title_max, _dot(x.title_vector, y.title_vector))
+            term_max = max(term_max, sparse_dot(x.vector, y.vector))
+            title_max = max(title_max, sparse_dot(x.title_vector, y.title_vector))
     name_denominator = a.name_norm * b.name_norm
-    name_cosine = _dot(a.name_sum, b.name_sum) / name_denominator if name_denominator else 0.0
+    name_cosine = sparse_dot(a.name_sum, b.name_sum) / name_denominator if name_denominator else 0.0
     persons_a, persons_b = a.salient(a.person_counts), b.salient(b.person_counts)
     orgs_a, orgs_b = a.salient(a.org_counts), b.salient(b.org_counts)
     places_a, places_b = a.salient(a.place_counts), b.salient(b.place_counts)

@@ -118,3 +118,10 @@ def test_usage_errors_exit_two(tmp_path: Path) -> None:
     assert run("fold", str(tmp_path), "--stages", "bogus", "--db", str(tmp_path / "x.db")).exit_code == 2
     assert run("list", "nothing").exit_code == 2
     assert run("stats", "--db", str(tmp_path / "absent.db")).exit_code == 2
+
+
+def test_event_partition_is_for_the_spark_engine(corpus: Path, tmp_path: Path) -> None:
+    result = run("fold", str(corpus), "--db", str(tmp_path / "n.db"), "--event-partition", "language")
+    assert result.exit_code == 2
+    assert "--event-partition is for --engine spark" in result.output
+    assert not (tmp_path / "n.db").exists()

@@ -26,6 +26,7 @@ from newsfold.engines.event_windows import (  # noqa: E402
     WindowOptions,
     group_events_windowed,
     storylines_windowed,
+    window_inputs,
 )
 from newsfold.engines.local import fold_local  # noqa: E402
 from newsfold.engines.spark import (  # noqa: E402
@@ -39,6 +40,7 @@ from newsfold.engines.spark import (  # noqa: E402
 )
 from newsfold.engines.synthetic import generate_records, write_jsonl_shards  # noqa: E402
 from newsfold.errors import UsageError  # noqa: E402
+from newsfold.events import ClusterOptions  # noqa: E402
 from newsfold.export import COLUMNS  # noqa: E402
 from newsfold.model import Skipped  # noqa: E402
 from newsfold.pipeline import fold, read_articles  # noqa: E402
@@ -288,6 +290,36 @@ def test_events_by_windows_match_the_windowed_reference(spark_out: Path, corpus:
     copy_groups = {m.article_id: g.id for g in groups for m in g.members}
     expected = group_events_windowed(articles, WINDOWS, copy_groups=copy_groups)
     assert {row[0]: row[3] for row in _assignments(spark_out)} == expected
+
+
+def test_events_by_language_partitions_match_the_windowed_reference(spark: Any, tmp_path: Path) -> None:
+    """With ``partition_by="language"`` every window is grouped per language (families alternate between
+    two languages, some records have none) and the result is the pure reference's."""
+    records = list(generate_records(200, seed=11))
+    for record in records:
+        family = int(record["id"].split("-")[0][1:])
+        if family % 5:
+            record["language"] = "en-GB" if family % 2 else "de"
+    folder = tmp_path / "corpus"
+    write_jsonl_shards(iter(records), folder, 2)
+    windows = WindowOptions(span_days=28, partition_by="language")
+    out = tmp_path / "out"
+    report = fold_spark([str(folder)], out, spark=spark, events=windows)
+    with Store(tmp_path / "reference.db") as store:
+        fold([str(folder)], store, stages=())
+        articles = list(store.iter_articles())
+    _, groups = find_copies(articles)
+    copy_groups = {m.article_id: g.id for g in groups for m in g.members}
+    expected = group_events_windowed(articles, windows, copy_groups=copy_groups)
+    found = {row[0]: row[3] for row in _assignments(out)}
+    assert found == expected
+    language = {a.id: (a.language or "").split("-")[0] for a in articles}
+    by_event: dict[str, set[str]] = {}
+    for article_id, event in found.items():
+        by_event.setdefault(event, set()).add(language[article_id])
+    assert all(len(languages) == 1 for languages in by_event.values())
+    per_window, _, _ = window_inputs(articles, windows, ClusterOptions())
+    assert report.event_windows == len(per_window) > len({number for _, number in per_window})
 
 
 def test_storylines_match_the_windowed_reference(spark_out: Path, corpus: Path, tmp_path: Path) -> None:

@@ -10,16 +10,21 @@ from newsfold.engines.event_windows import (
     WindowOptions,
     assign_windows,
     group_events_windowed,
+    next_window,
+    partition_key,
     publication_day,
     stitch,
+    window_inputs,
 )
 from newsfold.events import ClusterOptions, group_events
 from newsfold.events.cluster import event_id_for
 from newsfold.model import Article
 
 
-def _article(article_id: str, text: str, day: dt.date | None) -> Article:
-    return Article(id=article_id, content_hash=article_id, text=text, title=text.split(".")[0], published=day)
+def _article(article_id: str, text: str, day: dt.date | None, language: str | None = None) -> Article:
+    return Article(
+        id=article_id, content_hash=article_id, text=text, title=text.split(".")[0], published=day, language=language
+    )
 
 
 def test_windows_own_their_days_and_pass_the_overlap_on() -> None:
@@ -55,11 +60,60 @@ def test_one_window_is_the_local_engine() -> None:
     assert _partition(windowed) == _partition(local)
 
 
+def test_stitching_follows_windows_within_their_partition() -> None:
+    # "b" is context of ("en", 1) for ("en", 2); ("de", 2) holds the same event ids but is another partition.
+    windows = {"a": (("en", 1), False), "b": (("en", 1), True), "c": (("en", 2), False), "d": (("de", 2), False)}
+    per_window = {("en", 1): {"a": "E", "b": "E"}, ("en", 2): {"b": "G", "c": "G"}, ("de", 2): {"d": "G"}}
+    result = stitch(per_window, windows, ["a", "b", "c", "d"], next_window)
+    assert result["a"] == result["b"] == result["c"] == event_id_for("a")
+    assert result["d"] == event_id_for("d")
+
+
+def test_partition_key_is_the_primary_language_subtag() -> None:
+    day = dt.date(2024, 5, 2)
+    assert partition_key(_article("a", "Text.", day, "en-GB"), "language") == "en"
+    assert partition_key(_article("b", "Text.", day, " DE_at"), "language") == "de"
+    assert partition_key(_article("c", "Text.", day, None), "language") == ""
+    assert partition_key(_article("d", "Text.", day, "fr"), None) == ""
+
+
+_FLOOD = [
+    "Flood hits the river town. Water rose overnight in the river town and families left their homes.",
+    "River town flooded overnight. Families left their homes as the water rose in the river town.",
+    "Flood in the river town. Overnight the water rose in the river town, and families left their homes.",
+]
+
+
+def test_language_partitions_keep_languages_apart() -> None:
+    day = dt.date(2024, 5, 2)
+    languages = ["en", "en-US", "de"]
+    articles = [_article(f"x{i}", text, day, language) for i, (text, language) in enumerate(zip(_FLOOD, languages, strict=True))]
+    together = group_events_windowed(articles, WindowOptions(span_days=28))
+    assert len(set(together.values())) == 1  # one event when languages are not looked at
+    apart = group_events_windowed(articles, WindowOptions(span_days=28, partition_by="language"))
+    assert apart["x0"] == apart["x1"] != apart["x2"]
+    per_window, windows, _ = window_inputs(articles, WindowOptions(span_days=28, partition_by="language"), ClusterOptions())
+    assert {key[0] for key in per_window} == {"en", "de"}
+    assert windows["x1"][0][0] == "en"
+
+
+def test_one_language_partitions_as_none() -> None:
+    day = dt.date(2024, 5, 2)
+    articles = [
+        _article(f"y{i}", text, day + dt.timedelta(days=9 * i), "en") for i, text in enumerate(_FLOOD * 2)
+    ]
+    plain = group_events_windowed(articles, WindowOptions(span_days=7, overlap_days=3))
+    by_language = group_events_windowed(articles, WindowOptions(span_days=7, overlap_days=3, partition_by="language"))
+    assert by_language == plain
+
+
 def test_options_are_checked() -> None:
     with pytest.raises(ValueError, match="span_days"):
         WindowOptions(span_days=0)
     with pytest.raises(ValueError, match="overlap_days"):
         WindowOptions(span_days=7, overlap_days=8)
+    with pytest.raises(ValueError, match="partition_by"):
+        WindowOptions(partition_by="outlet")  # type: ignore[arg-type]
     assert WindowOptions(span_days=28).overlap(ClusterOptions(window_days=7)) == 14
     assert WindowOptions(span_days=5).overlap(ClusterOptions(window_days=7)) == 5
 

@@ -128,6 +128,9 @@ def cli() -> None:
 @click.option("--master", default="local[*]", show_default=True, help="Spark engine: the Spark master URL.")
 @click.option("--event-window-days", type=click.IntRange(min=1), default=28, show_default=True,
               help="Spark engine: days per event-grouping window (windows overlap and are stitched).")
+@click.option("--event-partition", type=click.Choice(["none", "language"]), default="none", show_default=True,
+              help="Spark engine: also split every event window by the articles' language (smaller tasks; "
+                   "events then never span two languages).")
 @click.option("--shuffle-partitions", type=click.IntRange(min=1),
               help="Spark engine: partitions per shuffle (default: twice the cores in local mode).")
 @click.option("--driver-memory", default="4g", show_default=True, help="Spark engine: Spark driver memory.")
@@ -157,6 +160,7 @@ def fold(
     out_dir: Path | None,
     master: str,
     event_window_days: int,
+    event_partition: str,
     shuffle_partitions: int | None,
     driver_memory: str,
     split_mb: int,
@@ -200,6 +204,7 @@ def fold(
                 read_options=options,
                 copy_options=copy_options,
                 event_window_days=event_window_days,
+                event_partition="language" if event_partition == "language" else None,
                 shuffle_partitions=shuffle_partitions,
                 driver_memory=driver_memory,
                 split_bytes=split_mb << 20 if split_mb else None,
@@ -212,6 +217,8 @@ def fold(
         sys.exit(code)
     if out_dir is not None:
         _fail("--out is for --engine spark; the local engine writes to --db (use `newsfold export` for files)")
+    if event_partition != "none":
+        _fail("--event-partition is for --engine spark; the local engine groups all articles in one pass")
     embedder = None
     if embeddings is not None:
         from newsfold.events.embeddings import load_embedder

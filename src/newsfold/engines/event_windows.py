@@ -18,7 +18,10 @@ independently (one Spark task each), and the pieces are stitched:
    locally.
 
 Undated articles are owned by the last window (locally they come last too, and may join any event;
-here only the last window's). What is approximate: each window starts from the background IDF table
+here only the last window's). With ``WindowOptions(partition_by="language")`` every window is also split by
+the articles' language (:func:`partition_key`), so a task holds one language of one window: events then
+never join articles of two languages (which the default features rarely do anyway; with embeddings the
+cross-lingual joins are lost). What is approximate: each window starts from the background IDF table
 instead of all articles before it, and an event is cut where no article lies in an overlap. The
 agreement with the local engine is measured in ``docs/scale.md`` (``benchmarks/scale.py --events``).
 """
@@ -26,8 +29,9 @@ agreement with the local engine is measured in ``docs/scale.md`` (``benchmarks/s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal, TypeVar
 
 from newsfold.events import ClusterOptions, group_events, publication_key
 from newsfold.events.cluster import event_id_for
@@ -35,19 +39,30 @@ from newsfold.events.features import ArticleFeatures
 from newsfold.model import Article
 from newsfold.stories.link import StoryGrouping, StoryOptions, link_storylines
 
+WindowKey = tuple[str, int]
+"""A window of the grouping: ``(partition, window number)``; the partition is ``""`` unless
+:attr:`WindowOptions.partition_by` is set."""
+
+_Key = TypeVar("_Key", bound=Hashable)
+
 
 @dataclass(frozen=True, slots=True)
 class WindowOptions:
     """``span_days``: days per window (>= 1). ``overlap_days``: days at the end of a window whose
     articles are also context of the next (0 <= overlap <= span; ``None``: twice the events'
-    ``window_days``, capped at the span)."""
+    ``window_days``, capped at the span). ``partition_by``: ``"language"`` also splits every window by
+    the articles' language (:func:`partition_key`), for windows too large for one task; ``None`` (the
+    default) keeps all languages together."""
 
     span_days: int = 28
     overlap_days: int | None = None
+    partition_by: Literal["language"] | None = None
 
     def __post_init__(self) -> None:
         if self.span_days < 1:
             raise ValueError(f"span_days must be >= 1, got {self.span_days}")
+        if self.partition_by not in (None, "language"):
+            raise ValueError(f"partition_by must be None or 'language', got {self.partition_by!r}")
         if self.overlap_days is not None and not 0 <= self.overlap_days <= self.span_days:
             raise ValueError(f"overlap_days must be in 0..span_days, got {self.overlap_days}")
 
@@ -61,6 +76,25 @@ def publication_day(article: Article) -> dt.date | None:
     """The day of :func:`~newsfold.events.publication_key` (UTC for aware datetimes); ``None`` if undated."""
     dated, stamp, _ = publication_key(article)
     return None if dated else dt.date.fromisoformat(stamp[:10])
+
+
+def partition_key(article: Article, partition_by: Literal["language"] | None) -> str:
+    """The partition of ``article`` inside its window: with ``"language"``, the primary subtag of its
+    language tag, lower-cased (``en-GB`` and ``EN`` are both ``en``; ``""`` when it has none); with
+    ``None``, ``""`` for every article."""
+    if partition_by is None or not article.language:
+        return ""
+    return article.language.strip().replace("_", "-").split("-", 1)[0].lower()
+
+
+def next_number(window: int) -> int:
+    """The window after ``window`` when windows are plain numbers."""
+    return window + 1
+
+
+def next_window(window: WindowKey) -> WindowKey:
+    """The window after ``window`` in the same partition."""
+    return window[0], window[1] + 1
 
 
 def assign_windows(
@@ -82,19 +116,22 @@ def assign_windows(
 
 
 def stitch(
-    window_assignments: Mapping[int, Mapping[str, str]],
-    windows: Mapping[str, tuple[int, bool]],
+    window_assignments: Mapping[_Key, Mapping[str, str]],
+    windows: Mapping[str, tuple[_Key, bool]],
     order: Sequence[str],
+    following_window: Callable[[_Key], _Key] = next_number,  # type: ignore[assignment]
 ) -> dict[str, str]:
     """Article id -> stitched event id (see the module docstring, steps 3 and 4).
 
     ``window_assignments[k]`` is window ``k``'s grouping (article id -> event id, owned and context
-    articles); ``windows`` is :func:`assign_windows`'s answer; ``order`` every article id in publication
-    order (it names the events).
+    articles); ``windows`` is :func:`assign_windows`'s answer (window numbers) or :func:`window_inputs`'
+    (:data:`WindowKey`); ``following_window`` gives the window that receives a window's context
+    articles (:func:`next_number`, or :func:`next_window` for keys); ``order`` every article id in
+    publication order (it names the events). Windows are compared as keys only, so any sortable keys work.
     """
-    parent: dict[tuple[int, str], tuple[int, str]] = {}
+    parent: dict[tuple[_Key, str], tuple[_Key, str]] = {}
 
-    def find(node: tuple[int, str]) -> tuple[int, str]:
+    def find(node: tuple[_Key, str]) -> tuple[_Key, str]:
         root = parent.setdefault(node, node)
         while parent[root] != root:
             root = parent[root]
@@ -105,20 +142,21 @@ def stitch(
     # Each event of window k + 1 continues at most one event of window k: the one holding most of its
     # context articles (ties: the smaller id). Linking every shared article instead lets one
     # inconsistent join chain two unrelated events together, and at scale everything into one.
-    votes: dict[tuple[int, str], dict[tuple[int, str], int]] = {}
+    votes: dict[tuple[_Key, str], dict[tuple[_Key, str], int]] = {}
     for article_id, (window, context) in windows.items():
         owned = (window, window_assignments[window][article_id])
         find(owned)
-        following = window_assignments.get(window + 1)
+        after = following_window(window)
+        following = window_assignments.get(after)
         if context and following is not None and article_id in following:
-            tally = votes.setdefault((window + 1, following[article_id]), {})
+            tally = votes.setdefault((after, following[article_id]), {})
             tally[owned] = tally.get(owned, 0) + 1
     for event, tally in sorted(votes.items()):
         previous = min(tally, key=lambda candidate: (-tally[candidate], candidate))
         root, other = find(event), find(previous)
         if root != other:
             parent[max(root, other)] = min(root, other)
-    names: dict[tuple[int, str], str] = {}
+    names: dict[tuple[_Key, str], str] = {}
     result: dict[str, str] = {}
     for article_id in order:
         window, _ = windows[article_id]
@@ -129,18 +167,23 @@ def stitch(
 
 def window_inputs(
     articles: Iterable[Article], options: WindowOptions, cluster_options: ClusterOptions
-) -> tuple[dict[int, list[Article]], dict[str, tuple[int, bool]], list[str]]:
-    """``(articles per window (owned and context), windows per id, ids in publication order)``."""
+) -> tuple[dict[WindowKey, list[Article]], dict[str, tuple[WindowKey, bool]], list[str]]:
+    """``(articles per window (owned and context), windows per id, ids in publication order)``; a window
+    is ``(partition, number)`` (:func:`partition_key`, :func:`assign_windows` over all articles, so that
+    undated ones go to the last window of the whole corpus in every partition)."""
     listed = sorted(articles, key=publication_key)
-    windows = assign_windows(
+    numbers = assign_windows(
         {a.id: publication_day(a) for a in listed}, options.span_days, options.overlap(cluster_options)
     )
-    per_window: dict[int, list[Article]] = {}
+    windows: dict[str, tuple[WindowKey, bool]] = {}
+    per_window: dict[WindowKey, list[Article]] = {}
     for article in listed:
-        window, context = windows[article.id]
+        number, context = numbers[article.id]
+        window = (partition_key(article, options.partition_by), number)
+        windows[article.id] = (window, context)
         per_window.setdefault(window, []).append(article)
         if context:
-            per_window.setdefault(window + 1, []).append(article)
+            per_window.setdefault(next_window(window), []).append(article)
     return per_window, windows, [a.id for a in listed]
 
 
@@ -170,7 +213,7 @@ def group_events_windowed(
 
     mapper = map_windows if map_windows is not None else map
     results = dict(zip(numbers, mapper(run, [per_window[n] for n in numbers]), strict=True))
-    return stitch(results, windows, order)
+    return stitch(results, windows, order, next_window)
 
 
 def storylines_windowed(
@@ -190,7 +233,7 @@ def storylines_windowed(
     cluster_options = cluster_options if cluster_options is not None else ClusterOptions()
     copies = dict(copy_groups or {})
     per_window, windows, order = window_inputs(articles, options, cluster_options)
-    results: dict[int, dict[str, str]] = {}
+    results: dict[WindowKey, dict[str, str]] = {}
     features: dict[str, ArticleFeatures] = {}
     for number in sorted(per_window):
         grouping = group_events(per_window[number], options=cluster_options, copy_groups=copies)
@@ -198,7 +241,7 @@ def storylines_windowed(
         for article in per_window[number]:
             if windows[article.id][0] == number:
                 features[article.id] = grouping.features[article.id]
-    event_of = stitch(results, windows, order)
+    event_of = stitch(results, windows, order, next_window)
     members: dict[str, list[ArticleFeatures]] = {}
     for article in articles:
         if article.id in event_of:

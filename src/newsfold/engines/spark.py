@@ -54,14 +54,14 @@ import urllib.request
 from collections.abc import Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
 from newsfold.copies import CopyIndex, CopyOptions, MemberFacts, build_groups, pair_similarity, verify_pairs
 from newsfold.copies.passages import DocShingles, whole_text_passage
 from newsfold.copies.shingles import tokenize_batch
-from newsfold.engines.event_windows import WindowOptions
+from newsfold.engines.event_windows import WindowOptions, partition_key
 from newsfold.errors import MissingDependency, UsageError
 from newsfold.events import ClusterOptions, group_events
 from newsfold.events.cluster import event_id_for
@@ -1149,8 +1149,8 @@ def _run(
 
 
 def _window_events(rows: Any, cluster_options: ClusterOptions, with_features: bool) -> Any:
-    """applyInPandas body of the ``events`` step: one window's articles (``window, article, copy_group``)
-    in, ``(window, id, event, features)`` out, by :func:`~newsfold.events.group_events` (``features``:
+    """applyInPandas body of the ``events`` step: one window's articles (``part, window, article,
+    copy_group``) in, ``(part, window, id, event, features)`` out, by :func:`~newsfold.events.group_events` (``features``:
     the pickled :class:`~newsfold.events.features.ArticleFeatures` the grouping used, when
     ``with_features``, else null)."""
     import pandas as pd
@@ -1160,16 +1160,16 @@ def _window_events(rows: Any, cluster_options: ClusterOptions, with_features: bo
         article.id: group for article, group in zip(articles, rows["copy_group"], strict=True) if isinstance(group, str)
     }
     grouping = group_events(articles, options=cluster_options, copy_groups=copy_groups)
-    window = int(rows["window"].iloc[0])
+    part, window = str(rows["part"].iloc[0]), int(rows["window"].iloc[0])
     return pd.DataFrame(
         [
             (
-                window, article_id, event,
+                part, window, article_id, event,
                 pickle.dumps(grouping.features[article_id], protocol=5) if with_features else None,
             )
             for article_id, event in grouping.assignments.items()
         ],
-        columns=["window", "id", "event", "features"],
+        columns=["part", "window", "id", "event", "features"],
     )
 
 
@@ -1195,26 +1195,32 @@ def _events_step(
     overlap = windows.overlap(cluster_options)
     last_day = articles.agg(F.max("pub_day").alias("day")).collect()[0]["day"]
     last = 0 if last_day is None else int(last_day) // span
+    partition_by = windows.partition_by
+    part = (
+        F.udf(lambda blob: partition_key(pickle.loads(blob), partition_by), "string")("article")
+        if partition_by is not None
+        else F.lit("")
+    )
     placed = articles.select(
-        "id", "pub_key", "article",
+        "id", "pub_key", "article", part.alias("part"),
         F.coalesce(F.floor(F.col("pub_day") / span), F.lit(last)).cast("long").alias("owner"),
         (
             F.col("pub_day").isNotNull() & F.lit(overlap > 0) & (F.col("pub_day") % span >= span - overlap)
         ).alias("context"),
     ).join(assigned.select("id", "copy_group"), "id", "left")
-    inputs = placed.select(F.col("owner").alias("window"), "article", "copy_group").unionByName(
-        placed.where("context").select((F.col("owner") + 1).alias("window"), "article", "copy_group")
+    inputs = placed.select("part", F.col("owner").alias("window"), "article", "copy_group").unionByName(
+        placed.where("context").select("part", (F.col("owner") + 1).alias("window"), "article", "copy_group")
     )
     grouped = (
-        inputs.groupBy("window")
+        inputs.groupBy("part", "window")
         .applyInPandas(
             lambda rows: _window_events(rows, cluster_options, with_features),
-            "window long, id string, event string, features binary",
+            "part string, window long, id string, event string, features binary",
         )
         .persist(StorageLevel.MEMORY_AND_DISK)
     )
-    report.event_windows = grouped.select("window").distinct().count()
-    node = F.xxhash64("window", "event")
+    report.event_windows = grouped.select("part", "window").distinct().count()
+    node = F.xxhash64("part", "window", "event")
     owned = grouped.join(placed.select("id", F.col("owner").alias("window"), "pub_key"), ["id", "window"]).select(
         "id", "pub_key", "features", node.alias("node"), F.col("window").alias("owner_window"),
         F.col("event").alias("owner_event"),
@@ -1413,6 +1419,7 @@ def run_spark_fold(
     shuffle_partitions: int | None = None,
     driver_memory: str = "4g",
     event_window_days: int = 28,
+    event_partition: Literal["language"] | None = None,
     split_bytes: int | None = 128 << 20,
     skipped_path: Path | None = None,
     as_json: bool = False,
@@ -1423,8 +1430,8 @@ def run_spark_fold(
 
     Prints the summary (or the report as JSON) on stdout and, unless ``quiet``, one line per skipped
     record on stderr; ``skipped_path`` gets each skipped record as a JSON line, as ``--skipped``. The
-    copies stage always runs; ``events`` (in ``stages``) runs by time windows of ``event_window_days``
-    (:mod:`newsfold.engines.event_windows`); ``stories`` links those events into storylines. Leaving out
+    copies stage always runs; ``events`` (in ``stages``) runs by time windows of ``event_window_days``,
+    split by language when ``event_partition`` is ``"language"`` (:mod:`newsfold.engines.event_windows`); ``stories`` links those events into storylines. Leaving out
     ``copies``, or ``stories`` without ``events``, is a :class:`~newsfold.errors.UsageError`, as are a
     missing ``out`` and an unknown stage.
     A missing PySpark or Java raises :class:`~newsfold.errors.MissingDependency` with the install line.
@@ -1450,7 +1457,7 @@ def run_spark_fold(
         spark_options=SparkOptions(
             master=master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory, split_bytes=split_bytes
         ),
-        events=WindowOptions(span_days=event_window_days) if "events" in stages else None,
+        events=WindowOptions(span_days=event_window_days, partition_by=event_partition) if "events" in stages else None,
         stories=StoryOptions() if "stories" in stages else None,
     )
     if report.skipped_total and (skipped_path is not None or not quiet):

@@ -42,7 +42,7 @@ from newsfold.engines.synthetic import generate_records, write_jsonl_shards  # n
 from newsfold.errors import UsageError  # noqa: E402
 from newsfold.events import ClusterOptions  # noqa: E402
 from newsfold.export import COLUMNS  # noqa: E402
-from newsfold.model import Skipped  # noqa: E402
+from newsfold.model import Article, Skipped  # noqa: E402
 from newsfold.pipeline import fold, read_articles  # noqa: E402
 from newsfold.store import Store  # noqa: E402
 from newsfold.stories import StoryOptions, link_storylines  # noqa: E402
@@ -280,14 +280,19 @@ def test_run_spark_fold_usage_errors(out: Path | None, stages: tuple[str, ...], 
         run_spark_fold(["nowhere"], out, stages=stages)
 
 
-def test_events_by_windows_match_the_windowed_reference(spark_out: Path, corpus: Path, tmp_path: Path) -> None:
-    report = json.loads((spark_out / "report.json").read_text(encoding="utf-8"))
-    assert report["event_windows"] > 5
-    with Store(tmp_path / "reference.db") as store:
+def _stored_with_copy_groups(corpus: Path, db: Path) -> tuple[list[Article], dict[str, str]]:
+    """The articles a local fold of ``corpus`` stores, and their copy groups (article id -> group id)."""
+    with Store(db) as store:
         fold([str(corpus)], store, stages=())
         articles = list(store.iter_articles())
     _, groups = find_copies(articles)
-    copy_groups = {m.article_id: g.id for g in groups for m in g.members}
+    return articles, {m.article_id: g.id for g in groups for m in g.members}
+
+
+def test_events_by_windows_match_the_windowed_reference(spark_out: Path, corpus: Path, tmp_path: Path) -> None:
+    report = json.loads((spark_out / "report.json").read_text(encoding="utf-8"))
+    assert report["event_windows"] > 5
+    articles, copy_groups = _stored_with_copy_groups(corpus, tmp_path / "reference.db")
     expected = group_events_windowed(articles, WINDOWS, copy_groups=copy_groups)
     assert {row[0]: row[3] for row in _assignments(spark_out)} == expected
 
@@ -305,11 +310,7 @@ def test_events_by_language_partitions_match_the_windowed_reference(spark: Any, 
     windows = WindowOptions(span_days=28, partition_by="language")
     out = tmp_path / "out"
     report = fold_spark([str(folder)], out, spark=spark, events=windows)
-    with Store(tmp_path / "reference.db") as store:
-        fold([str(folder)], store, stages=())
-        articles = list(store.iter_articles())
-    _, groups = find_copies(articles)
-    copy_groups = {m.article_id: g.id for g in groups for m in g.members}
+    articles, copy_groups = _stored_with_copy_groups(folder, tmp_path / "reference.db")
     expected = group_events_windowed(articles, windows, copy_groups=copy_groups)
     found = {row[0]: row[3] for row in _assignments(out)}
     assert found == expected
@@ -324,11 +325,7 @@ def test_events_by_language_partitions_match_the_windowed_reference(spark: Any, 
 
 def test_storylines_match_the_windowed_reference(spark_out: Path, corpus: Path, tmp_path: Path) -> None:
     """The stories step links the stitched events as link_storylines does over the same features."""
-    with Store(tmp_path / "reference.db") as store:
-        fold([str(corpus)], store, stages=())
-        articles = list(store.iter_articles())
-    _, groups = find_copies(articles)
-    copy_groups = {m.article_id: g.id for g in groups for m in g.members}
+    articles, copy_groups = _stored_with_copy_groups(corpus, tmp_path / "reference.db")
     event_of, stories = storylines_windowed(articles, WINDOWS, copy_groups=copy_groups)
     found = {row[0]: (row[3], row[4]) for row in _assignments(spark_out)}
     assert found == {a: (e, stories.assignments[e]) for a, e in event_of.items()}

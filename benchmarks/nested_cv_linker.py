@@ -87,6 +87,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--attaches", default="none,0.25,0.35")
     parser.add_argument("--short-links", default="none,0.35")
     parser.add_argument("--l2", type=float, default=3.3, help="the linker's ridge penalty")
+    parser.add_argument("--topics", action="store_true",
+                        help="also print, per grid point, each held-out topic's undated events as gold-event counts")
     args = parser.parse_args(argv)
     grid: list[Point] = [
         (float(j), float(k), a, s)  # type: ignore[arg-type]
@@ -156,7 +158,28 @@ def main(argv: list[str] | None = None) -> int:
         label = f"{join:.2f} {link:.2f} {attach if attach is not None else 'none'} {short_link if short_link is not None else 'none'}"
         print(f"  {label:24s} {undated[0]:.4f} / {undated[1]:.4f} / {undated[2]:.4f} | "
               f"{dense[0]:.4f} / {dense[1]:.4f} / {dense[2]:.4f} | {mean:.4f}")
+    if args.topics:
+        topic_of = {d.article.id: d.topic for d in documents}
+        for point in grid:
+            print(f"held out, undated, at {point}: topics below BCubed F1 0.97 (events as gold-event counts)")
+            print_topic_errors(gold, held_out[point][0], topic_of)
     return 0
+
+
+def print_topic_errors(gold: dict[str, str], predicted: dict[str, str], topic_of: dict[str, int]) -> None:
+    """One line per topic whose BCubed F1 is below 0.97: its size, P / R, and each predicted event of the
+    topic as counts of its members' gold events (biggest first)."""
+    for topic in sorted(set(topic_of.values())):
+        ids = [a for a in gold if topic_of[a] == topic]
+        precision, recall, f1 = bcubed_scores({a: gold[a] for a in ids}, {a: predicted[a] for a in ids})
+        if f1 >= 0.97:
+            continue
+        events: dict[str, dict[str, int]] = {}
+        for a in ids:
+            counts = events.setdefault(predicted[a], {})
+            counts[gold[a]] = counts.get(gold[a], 0) + 1
+        shown = sorted(events.values(), key=lambda c: -sum(c.values()))
+        print(f"  topic {topic}: {len(ids)} articles, P {precision:.3f} R {recall:.3f}: {shown}")
 
 
 if __name__ == "__main__":

@@ -18,6 +18,8 @@ BCubed F1 of the two streams. Nothing is written.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import hashlib
 import itertools
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -87,6 +89,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--attaches", default="none,0.25,0.35")
     parser.add_argument("--short-links", default="none,0.35")
     parser.add_argument("--l2", type=float, default=3.3, help="the linker's ridge penalty")
+    parser.add_argument("--orders", type=int, default=1,
+                        help="arrival orders per stream: the ids' order, then orders-1 seeded shuffles (scores averaged)")
     parser.add_argument("--topics", action="store_true",
                         help="also print, per grid point, each held-out topic's undated events as gold-event counts")
     args = parser.parse_args(argv)
@@ -110,7 +114,10 @@ def main(argv: list[str] | None = None) -> int:
 
     topics = sorted({d.topic for d in documents})
     folds = [topics[k::5] for k in range(5)]
-    held_out: dict[Point, tuple[dict[str, str], dict[str, str]]] = {point: ({}, {}) for point in grid}
+    if args.orders < 1:
+        parser.error("--orders must be >= 1")
+    # held_out[point][stream * orders + order]: stream 0 undated, 1 the dense stream.
+    held_out: dict[Point, list[dict[str, str]]] = {point: [{} for _ in range(2 * args.orders)] for point in grid}
     shipped_background = IdfTable.background
     try:
         for fold in folds:
@@ -133,7 +140,11 @@ def main(argv: list[str] | None = None) -> int:
             )
             x, y, _ = training_pairs(train, features, 0.1)
             linker = fit_linker(x, y, args.l2, 0.8, 0.5)
-            streams = [[d.article for d in test], [d.article for d in dense_stream(test)]]
+            streams = [
+                reordered(stream, order)
+                for stream in ([d.article for d in test], [d.article for d in dense_stream(test)])
+                for order in range(args.orders)
+            ]
             copies = [copy_groups_of(stream) for stream in streams]
             for point in grid:
                 join, link, attach, short_link = point
@@ -141,17 +152,19 @@ def main(argv: list[str] | None = None) -> int:
                     join_threshold=join, link_threshold=link, attach_threshold=attach, short_link_threshold=short_link
                 )
                 for target, stream, stream_copies in zip(held_out[point], streams, copies, strict=True):
-                    target.update(
-                        group_events(stream, scorer=scorer, options=options, copy_groups=stream_copies, linker=linker).assignments
-                    )
+                    grouping = group_events(stream, scorer=scorer, options=options, copy_groups=stream_copies, linker=linker)
+                    target.update({original_id(a): e for a, e in grouping.assignments.items()})
             print(f"fold {fold}: scorer, background and linker fitted on {len(train)} articles", flush=True)
     finally:
         IdfTable.background = shipped_background  # type: ignore[method-assign]
 
     results = []
     for point in grid:
-        undated = bcubed_scores(gold, held_out[point][0])
-        dense = bcubed_scores(gold, held_out[point][1])
+        undated, dense = (
+            tuple(float(v) for v in np.mean([bcubed_scores(gold, held_out[point][stream * args.orders + order])
+                                             for order in range(args.orders)], axis=0))
+            for stream in (0, 1)
+        )
         results.append(((undated[2] + dense[2]) / 2, point, undated, dense))
     print("held out (nested), best first: join, link, attach, short link: BCubed P / R / F1 undated | dense | mean")
     for mean, (join, link, attach, short_link), undated, dense in sorted(results, key=lambda r: -r[0]):
@@ -164,6 +177,26 @@ def main(argv: list[str] | None = None) -> int:
             print(f"held out, undated, at {point}: topics below BCubed F1 0.97 (events as gold-event counts)")
             print_topic_errors(gold, held_out[point][0], topic_of)
     return 0
+
+
+ORDER_MARK = "~"
+
+
+def reordered(articles: list[Article], order: int) -> list[Article]:
+    """``articles`` as they arrive in arrival order ``order``: 0 keeps their ids (ties of publication
+    order go by id, which in ECB+ puts each subtopic's documents together); ``order`` > 0 prefixes each id
+    with a seeded hash, a shuffle of the ties. Features do not read ids; :func:`original_id` undoes it."""
+    if order == 0:
+        return list(articles)
+    return [
+        dataclasses.replace(a, id=hashlib.sha1(f"{order}:{a.id}".encode()).hexdigest()[:12] + ORDER_MARK + a.id)
+        for a in articles
+    ]
+
+
+def original_id(article_id: str) -> str:
+    """The id before :func:`reordered`."""
+    return article_id.split(ORDER_MARK, 1)[1] if ORDER_MARK in article_id else article_id
 
 
 def print_topic_errors(gold: dict[str, str], predicted: dict[str, str], topic_of: dict[str, int]) -> None:

@@ -29,9 +29,9 @@ agreement with the local engine is measured in ``docs/scale.md`` (``benchmarks/s
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Literal, TypeVar
+from typing import Literal
 
 from newsfold.events import ClusterOptions, group_events, publication_key
 from newsfold.events.cluster import event_id_for
@@ -42,8 +42,6 @@ from newsfold.stories.link import StoryGrouping, StoryOptions, link_storylines
 WindowKey = tuple[str, int]
 """A window of the grouping: ``(partition, window number)``; the partition is ``""`` unless
 :attr:`WindowOptions.partition_by` is set."""
-
-_Key = TypeVar("_Key", bound=Hashable)
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,11 +85,6 @@ def partition_key(article: Article, partition_by: Literal["language"] | None) ->
     return article.language.strip().replace("_", "-").split("-", 1)[0].lower()
 
 
-def next_number(window: int) -> int:
-    """The window after ``window`` when windows are plain numbers."""
-    return window + 1
-
-
 def next_window(window: WindowKey) -> WindowKey:
     """The window after ``window`` in the same partition."""
     return window[0], window[1] + 1
@@ -116,22 +109,20 @@ def assign_windows(
 
 
 def stitch(
-    window_assignments: Mapping[_Key, Mapping[str, str]],
-    windows: Mapping[str, tuple[_Key, bool]],
+    window_assignments: Mapping[WindowKey, Mapping[str, str]],
+    windows: Mapping[str, tuple[WindowKey, bool]],
     order: Sequence[str],
-    following_window: Callable[[_Key], _Key] = next_number,  # type: ignore[assignment]
 ) -> dict[str, str]:
     """Article id -> stitched event id (see the module docstring, steps 3 and 4).
 
     ``window_assignments[k]`` is window ``k``'s grouping (article id -> event id, owned and context
-    articles); ``windows`` is :func:`assign_windows`'s answer (window numbers) or :func:`window_inputs`'
-    (:data:`WindowKey`); ``following_window`` gives the window that receives a window's context
-    articles (:func:`next_number`, or :func:`next_window` for keys); ``order`` every article id in
-    publication order (it names the events). Windows are compared as keys only, so any sortable keys work.
+    articles); ``windows`` is :func:`window_inputs`' (per article id: its owner window and whether it is
+    also context of :func:`next_window`); ``order`` every article id in publication order (it names the
+    events).
     """
-    parent: dict[tuple[_Key, str], tuple[_Key, str]] = {}
+    parent: dict[tuple[WindowKey, str], tuple[WindowKey, str]] = {}
 
-    def find(node: tuple[_Key, str]) -> tuple[_Key, str]:
+    def find(node: tuple[WindowKey, str]) -> tuple[WindowKey, str]:
         root = parent.setdefault(node, node)
         while parent[root] != root:
             root = parent[root]
@@ -142,11 +133,11 @@ def stitch(
     # Each event of window k + 1 continues at most one event of window k: the one holding most of its
     # context articles (ties: the smaller id). Linking every shared article instead lets one
     # inconsistent join chain two unrelated events together, and at scale everything into one.
-    votes: dict[tuple[_Key, str], dict[tuple[_Key, str], int]] = {}
+    votes: dict[tuple[WindowKey, str], dict[tuple[WindowKey, str], int]] = {}
     for article_id, (window, context) in windows.items():
         owned = (window, window_assignments[window][article_id])
         find(owned)
-        after = following_window(window)
+        after = next_window(window)
         following = window_assignments.get(after)
         if context and following is not None and article_id in following:
             tally = votes.setdefault((after, following[article_id]), {})
@@ -156,7 +147,7 @@ def stitch(
         root, other = find(event), find(previous)
         if root != other:
             parent[max(root, other)] = min(root, other)
-    names: dict[tuple[_Key, str], str] = {}
+    names: dict[tuple[WindowKey, str], str] = {}
     result: dict[str, str] = {}
     for article_id in order:
         window, _ = windows[article_id]
@@ -213,7 +204,7 @@ def group_events_windowed(
 
     mapper = map_windows if map_windows is not None else map
     results = dict(zip(numbers, mapper(run, [per_window[n] for n in numbers]), strict=True))
-    return stitch(results, windows, order, next_window)
+    return stitch(results, windows, order)
 
 
 def storylines_windowed(
@@ -241,7 +232,7 @@ def storylines_windowed(
         for article in per_window[number]:
             if windows[article.id][0] == number:
                 features[article.id] = grouping.features[article.id]
-    event_of = stitch(results, windows, order, next_window)
+    event_of = stitch(results, windows, order)
     members: dict[str, list[ArticleFeatures]] = {}
     for article in articles:
         if article.id in event_of:

@@ -19,7 +19,6 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
-import json
 import math
 import os
 import sys
@@ -62,6 +61,7 @@ from train_event_scorer import (  # noqa: E402
     copy_groups_of,
     embed_all,
     load_ecb,
+    load_mstream,
     load_semeval,
     load_uci,
 )
@@ -334,12 +334,7 @@ def gedikli_benchmark(data: Path, baseline_threshold: float) -> None:
 
 
 def mstream_benchmark(data: Path, baseline_threshold: float) -> None:
-    articles, gold = [], {}
-    with (data / "googlenews-mstream" / "News.jsonl").open(encoding="utf-8") as f:
-        for row in map(json.loads, f):
-            text = row["textCleaned"]
-            articles.append(Article(id=row["Id"], content_hash=_hash(text), text=text, title=text))
-            gold[row["Id"]] = str(row["clusterNo"])
+    articles, gold = load_mstream(data)
     copies = copy_groups_of(articles)
     start = time.perf_counter()
     ours = group_events(articles, copy_groups=copies)

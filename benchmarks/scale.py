@@ -140,16 +140,22 @@ def events_tolerance(data: Path) -> list[dict[str, Any]]:
     """Windowed against local event grouping on the events benchmark corpora; prints and returns rows."""
 
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from newsfold.engines.event_windows import WindowOptions, group_events_windowed
+    from newsfold.engines.event_windows import WindowOptions, group_events_windowed, window_inputs
+    from newsfold.engines.topic_blocks import BlockOptions
     from newsfold.evaluate import score_clustering
-    from newsfold.events import group_events
+    from newsfold.events import ClusterOptions, group_events
     from newsfold.model import Article
-    from train_event_scorer import ECB_TEST_TOPICS, copy_groups_of, load_ecb, load_uci
+    from train_event_scorer import ECB_TEST_TOPICS, copy_groups_of, load_ecb, load_mstream, load_uci
 
     corpora: list[tuple[str, list[Article], dict[str, str], list[WindowOptions]]] = []
     uci, uci_gold = load_uci(data)
     stress = [WindowOptions(28), WindowOptions(3, 1), WindowOptions(2, 1), WindowOptions(2, 0), WindowOptions(1, 1)]
-    corpora.append(("UCI headlines (dated, 3 days)", uci, uci_gold, stress))
+    # A second partition key for windows too large for one task: topic blocks (k-means on a sample).
+    blocks = [WindowOptions(28, partition_by="topic", topic_blocks=BlockOptions(blocks=b, copy_ratio=r))
+              for b, r in ((8, 0.8), (16, 0.8), (16, 1.0))]
+    corpora.append(("UCI headlines (dated, 3 days)", uci, uci_gold, stress + blocks))
+    mstream, mstream_gold = load_mstream(data)
+    corpora.append(("Google News titles (MStream, undated)", mstream, mstream_gold, [WindowOptions(28), *blocks]))
     ecb = load_ecb(data, ECB_TEST_TOPICS)
     corpora.append(("ECB+ test (undated)", [d.article for d in ecb], {d.article.id: d.event for d in ecb},
                     [WindowOptions(28)]))
@@ -166,10 +172,17 @@ def events_tolerance(data: Path) -> list[dict[str, Any]]:
             agreement = score_clustering(local, windowed)
             gold_f1 = score_clustering(gold, windowed).bcubed_f1
             overlap = variant.overlap_days if variant.overlap_days is not None else "2x window_days"
-            print(f"  windows of {variant.span_days} days, overlap {overlap}: agreement with local ARI "
+            tasks = [len(members) for members in window_inputs(articles, variant, ClusterOptions())[0].values()]
+            split = (f", topic blocks {variant.topic_blocks.blocks} (copy ratio {variant.topic_blocks.copy_ratio})"
+                     if variant.partition_by == "topic" else "")
+            print(f"  windows of {variant.span_days} days, overlap {overlap}{split}: agreement with local ARI "
                   f"{agreement.ari:.4f}, BCubed F1 {agreement.bcubed_f1:.4f}; against gold BCubed F1 "
-                  f"{gold_f1:.4f} ({elapsed:.1f} s)")
+                  f"{gold_f1:.4f}; largest task {max(tasks) / len(articles):.0%} of the articles, all tasks "
+                  f"{sum(tasks) / len(articles):.2f}x ({elapsed:.1f} s)")
             rows.append({"corpus": name, "span_days": variant.span_days, "overlap_days": variant.overlap_days,
+                         "partition_by": variant.partition_by, "blocks": variant.topic_blocks.blocks,
+                         "copy_ratio": variant.topic_blocks.copy_ratio,
+                         "largest_task_share": max(tasks) / len(articles), "task_articles": sum(tasks) / len(articles),
                          "agreement_ari": agreement.ari, "agreement_bcubed_f1": agreement.bcubed_f1,
                          "gold_bcubed_f1": gold_f1, "local_gold_bcubed_f1": local_f1})
     return rows

@@ -101,6 +101,19 @@ def load_uci(data: Path) -> tuple[list[Article], dict[str, str]]:
     return articles, gold
 
 
+def load_mstream(data: Path) -> tuple[list[Article], dict[str, str]]:
+    """MStream's Google News titles (``News.jsonl``) as undated title-only articles, and their gold
+    ``{id: clusterNo}`` labels."""
+    articles: list[Article] = []
+    gold: dict[str, str] = {}
+    with (data / "googlenews-mstream" / "News.jsonl").open(encoding="utf-8") as handle:
+        for row in map(json.loads, handle):
+            text = row["textCleaned"]
+            articles.append(Article(id=row["Id"], content_hash=_hash(text), text=text, title=text))
+            gold[row["Id"]] = str(row["clusterNo"])
+    return articles, gold
+
+
 def load_ecb(data: Path, topics: range) -> list[EcbDocument]:
     """ECB+ documents of ``topics`` as undated Articles (the corpus has no publication dates)."""
     out = []

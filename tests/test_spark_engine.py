@@ -39,6 +39,7 @@ from newsfold.engines.spark import (  # noqa: E402
     run_spark_fold,
 )
 from newsfold.engines.synthetic import generate_records, write_jsonl_shards  # noqa: E402
+from newsfold.engines.topic_blocks import BlockOptions  # noqa: E402
 from newsfold.errors import UsageError  # noqa: E402
 from newsfold.events import ClusterOptions  # noqa: E402
 from newsfold.export import COLUMNS  # noqa: E402
@@ -297,9 +298,18 @@ def test_events_by_windows_match_the_windowed_reference(spark_out: Path, corpus:
     assert {row[0]: row[3] for row in _assignments(spark_out)} == expected
 
 
-def test_events_by_language_partitions_match_the_windowed_reference(spark: Any, tmp_path: Path) -> None:
-    """With ``partition_by="language"`` every window is grouped per language (families alternate between
-    two languages, some records have none) and the result is the pure reference's."""
+@pytest.mark.parametrize(
+    "windows",
+    [
+        WindowOptions(span_days=28, partition_by="language"),
+        WindowOptions(span_days=28, partition_by="topic", topic_blocks=BlockOptions(blocks=4, sample=120)),
+    ],
+    ids=["language", "topic"],
+)
+def test_events_by_partitions_match_the_windowed_reference(spark: Any, tmp_path: Path, windows: WindowOptions) -> None:
+    """Windows split by language (families alternate between two languages, some records have none) or
+    by topic blocks (fitted on the driver, assigned in tasks, events stitched across blocks): the result
+    is the pure reference's, and with languages no event mixes two."""
     records = list(generate_records(200, seed=11))
     for record in records:
         family = int(record["id"].split("-")[0][1:])
@@ -307,20 +317,22 @@ def test_events_by_language_partitions_match_the_windowed_reference(spark: Any, 
             record["language"] = "en-GB" if family % 2 else "de"
     folder = tmp_path / "corpus"
     write_jsonl_shards(iter(records), folder, 2)
-    windows = WindowOptions(span_days=28, partition_by="language")
     out = tmp_path / "out"
     report = fold_spark([str(folder)], out, spark=spark, events=windows)
     articles, copy_groups = _stored_with_copy_groups(folder, tmp_path / "reference.db")
     expected = group_events_windowed(articles, windows, copy_groups=copy_groups)
     found = {row[0]: row[3] for row in _assignments(out)}
     assert found == expected
-    language = {a.id: (a.language or "").split("-")[0] for a in articles}
-    by_event: dict[str, set[str]] = {}
-    for article_id, event in found.items():
-        by_event.setdefault(event, set()).add(language[article_id])
-    assert all(len(languages) == 1 for languages in by_event.values())
-    per_window, _, _ = window_inputs(articles, windows, ClusterOptions())
+    per_window, placements, _ = window_inputs(articles, windows, ClusterOptions())
     assert report.event_windows == len(per_window) > len({number for _, number in per_window})
+    if windows.partition_by == "topic":  # some articles are context of another block: stitching is exercised
+        assert any(other[1] == owner[1] for owner, contexts in placements.values() for other in contexts)
+    if windows.partition_by == "language":
+        language = {a.id: (a.language or "").split("-")[0] for a in articles}
+        by_event: dict[str, set[str]] = {}
+        for article_id, event in found.items():
+            by_event.setdefault(event, set()).add(language[article_id])
+        assert all(len(languages) == 1 for languages in by_event.values())
 
 
 def test_storylines_match_the_windowed_reference(spark_out: Path, corpus: Path, tmp_path: Path) -> None:

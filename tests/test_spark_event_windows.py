@@ -38,7 +38,7 @@ def test_windows_own_their_days_and_pass_the_overlap_on() -> None:
 def test_an_event_continues_across_windows_without_chaining_others() -> None:
     # Window 1 holds events E (a, b) and F (c); window 2 sees b and c again as context: b opened G there
     # with d, c joined G too. G continues E (2 votes against... 1 each: ties go to the smaller event).
-    windows = {"a": (("", 1), False), "b": (("", 1), True), "c": (("", 1), True), "d": (("", 2), False)}
+    windows = {"a": (("", 1), ()), "b": (("", 1), (("", 2),)), "c": (("", 1), (("", 2),)), "d": (("", 2), ())}
     per_window = {("", 1): {"a": "E", "b": "E", "c": "F"}, ("", 2): {"b": "G", "c": "G", "d": "G"}}
     result = stitch(per_window, windows, ["a", "b", "c", "d"])
     assert result["a"] == result["b"] == result["d"] == event_id_for("a")
@@ -61,7 +61,7 @@ def test_one_window_is_the_local_engine() -> None:
 
 def test_stitching_follows_windows_within_their_partition() -> None:
     # "b" is context of ("en", 1) for ("en", 2); ("de", 2) holds the same event ids but is another partition.
-    windows = {"a": (("en", 1), False), "b": (("en", 1), True), "c": (("en", 2), False), "d": (("de", 2), False)}
+    windows = {"a": (("en", 1), ()), "b": (("en", 1), (("en", 2),)), "c": (("en", 2), ()), "d": (("de", 2), ())}
     per_window = {("en", 1): {"a": "E", "b": "E"}, ("en", 2): {"b": "G", "c": "G"}, ("de", 2): {"d": "G"}}
     result = stitch(per_window, windows, ["a", "b", "c", "d"])
     assert result["a"] == result["b"] == result["c"] == event_id_for("a")

@@ -128,9 +128,12 @@ def cli() -> None:
 @click.option("--master", default="local[*]", show_default=True, help="Spark engine: the Spark master URL.")
 @click.option("--event-window-days", type=click.IntRange(min=1), default=28, show_default=True,
               help="Spark engine: days per event-grouping window (windows overlap and are stitched).")
-@click.option("--event-partition", type=click.Choice(["none", "language"]), default="none", show_default=True,
-              help="Spark engine: also split every event window by the articles' language (smaller tasks; "
-                   "events then never span two languages).")
+@click.option("--event-partition", type=click.Choice(["none", "language", "topic"]), default="none",
+              show_default=True,
+              help="Spark engine: also split every event window by the articles' language (events then never "
+                   "span two languages) or by topic blocks (k-means on a sample; events stitched across blocks).")
+@click.option("--event-blocks", type=click.IntRange(min=1), default=16, show_default=True,
+              help="Spark engine: topic blocks per window with --event-partition topic.")
 @click.option("--shuffle-partitions", type=click.IntRange(min=1),
               help="Spark engine: partitions per shuffle (default: twice the cores in local mode).")
 @click.option("--driver-memory", default="4g", show_default=True, help="Spark engine: Spark driver memory.")
@@ -161,6 +164,7 @@ def fold(
     master: str,
     event_window_days: int,
     event_partition: str,
+    event_blocks: int,
     shuffle_partitions: int | None,
     driver_memory: str,
     split_mb: int,
@@ -204,7 +208,8 @@ def fold(
                 read_options=options,
                 copy_options=copy_options,
                 event_window_days=event_window_days,
-                event_partition="language" if event_partition == "language" else None,
+                event_partition=None if event_partition == "none" else event_partition,  # type: ignore[arg-type]
+                event_blocks=event_blocks,
                 shuffle_partitions=shuffle_partitions,
                 driver_memory=driver_memory,
                 split_bytes=split_mb << 20 if split_mb else None,

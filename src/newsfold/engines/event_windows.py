@@ -21,7 +21,11 @@ Undated articles are owned by the last window (locally they come last too, and m
 here only the last window's). With ``WindowOptions(partition_by="language")`` every window is also split by
 the articles' language (:func:`partition_key`), so a task holds one language of one window: events then
 never join articles of two languages (which the default features rarely do anyway; with embeddings the
-cross-lingual joins are lost). What is approximate: each window starts from the background IDF table
+cross-lingual joins are lost). With ``partition_by="topic"`` every window is split by topic blocks
+(:mod:`newsfold.engines.topic_blocks`): an article is owned by its nearest block and is also context of
+its next nearest blocks when they are almost as near; an event of a block that holds such context
+articles continues the owner event holding most of them, by the same rule as across windows. What is
+approximate: each window starts from the background IDF table
 instead of all articles before it, and an event is cut where no article lies in an overlap. The
 agreement with the local engine is measured in ``docs/scale.md`` (``benchmarks/scale.py --events``).
 """
@@ -33,6 +37,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
+from newsfold.engines.topic_blocks import BlockOptions, assign_blocks
 from newsfold.events import ClusterOptions, group_events, publication_key
 from newsfold.events.cluster import event_id_for
 from newsfold.events.features import ArticleFeatures
@@ -42,6 +47,8 @@ from newsfold.stories.link import StoryGrouping, StoryOptions, link_storylines
 WindowKey = tuple[str, int]
 """A window of the grouping: ``(partition, window number)``; the partition is ``""`` unless
 :attr:`WindowOptions.partition_by` is set."""
+Placement = tuple[WindowKey, tuple[WindowKey, ...]]
+"""Where an article is grouped: ``(owner window, context windows)``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,18 +56,20 @@ class WindowOptions:
     """``span_days``: days per window (>= 1). ``overlap_days``: days at the end of a window whose
     articles are also context of the next (0 <= overlap <= span; ``None``: twice the events'
     ``window_days``, capped at the span). ``partition_by``: ``"language"`` also splits every window by
-    the articles' language (:func:`partition_key`), for windows too large for one task; ``None`` (the
-    default) keeps all languages together."""
+    the articles' language (:func:`partition_key`), ``"topic"`` by topic blocks fitted with
+    ``topic_blocks`` (:mod:`newsfold.engines.topic_blocks`), for windows too large for one task;
+    ``None`` (the default) keeps every window whole."""
 
     span_days: int = 28
     overlap_days: int | None = None
-    partition_by: Literal["language"] | None = None
+    partition_by: Literal["language", "topic"] | None = None
+    topic_blocks: BlockOptions = BlockOptions()
 
     def __post_init__(self) -> None:
         if self.span_days < 1:
             raise ValueError(f"span_days must be >= 1, got {self.span_days}")
-        if self.partition_by not in (None, "language"):
-            raise ValueError(f"partition_by must be None or 'language', got {self.partition_by!r}")
+        if self.partition_by not in (None, "language", "topic"):
+            raise ValueError(f"partition_by must be None, 'language' or 'topic', got {self.partition_by!r}")
         if self.overlap_days is not None and not 0 <= self.overlap_days <= self.span_days:
             raise ValueError(f"overlap_days must be in 0..span_days, got {self.overlap_days}")
 
@@ -76,13 +85,18 @@ def publication_day(article: Article) -> dt.date | None:
     return None if dated else dt.date.fromisoformat(stamp[:10])
 
 
-def partition_key(article: Article, partition_by: Literal["language"] | None) -> str:
-    """The partition of ``article`` inside its window: with ``"language"``, the primary subtag of its
-    language tag, lower-cased (``en-GB`` and ``EN`` are both ``en``; ``""`` when it has none); with
-    ``None``, ``""`` for every article."""
-    if partition_by is None or not article.language:
+def partition_key(article: Article, partition_by: Literal["language", "topic"] | None) -> str:
+    """The language partition of ``article`` inside its window: with ``"language"``, the primary subtag
+    of its language tag, lower-cased (``en-GB`` and ``EN`` are both ``en``; ``""`` when it has none);
+    otherwise ``""`` (topic blocks are named by :func:`block_partition`)."""
+    if partition_by != "language" or not article.language:
         return ""
     return article.language.strip().replace("_", "-").split("-", 1)[0].lower()
+
+
+def block_partition(block: int) -> str:
+    """The partition name of topic block ``block``."""
+    return f"t{block}"
 
 
 def next_window(window: WindowKey) -> WindowKey:
@@ -110,15 +124,14 @@ def assign_windows(
 
 def stitch(
     window_assignments: Mapping[WindowKey, Mapping[str, str]],
-    windows: Mapping[str, tuple[WindowKey, bool]],
+    windows: Mapping[str, Placement],
     order: Sequence[str],
 ) -> dict[str, str]:
     """Article id -> stitched event id (see the module docstring, steps 3 and 4).
 
     ``window_assignments[k]`` is window ``k``'s grouping (article id -> event id, owned and context
-    articles); ``windows`` is :func:`window_inputs`' (per article id: its owner window and whether it is
-    also context of :func:`next_window`); ``order`` every article id in publication order (it names the
-    events).
+    articles); ``windows`` is :func:`window_inputs`' (per article id: its :data:`Placement`); ``order``
+    every article id in publication order (it names the events).
     """
     parent: dict[tuple[WindowKey, str], tuple[WindowKey, str]] = {}
 
@@ -130,23 +143,24 @@ def stitch(
             parent[node], node = root, parent[node]
         return root
 
-    # Each event of window k + 1 continues at most one event of window k: the one holding most of its
-    # context articles (ties: the smaller id). Linking every shared article instead lets one
-    # inconsistent join chain two unrelated events together, and at scale everything into one.
+    # Each event holding context articles (of window k + 1, or of another topic block) continues at most
+    # one owner event: the one holding most of its context articles (ties: the smaller window, then id).
+    # Linking every shared article instead lets one inconsistent join chain two unrelated events
+    # together, and at scale everything into one.
     votes: dict[tuple[WindowKey, str], dict[tuple[WindowKey, str], int]] = {}
-    for article_id, (window, context) in windows.items():
+    for article_id, (window, contexts) in windows.items():
         owned = (window, window_assignments[window][article_id])
         find(owned)
-        after = next_window(window)
-        following = window_assignments.get(after)
-        if context and following is not None and article_id in following:
-            tally = votes.setdefault((after, following[article_id]), {})
-            tally[owned] = tally.get(owned, 0) + 1
+        for other in contexts:
+            following = window_assignments.get(other)
+            if following is not None and article_id in following:
+                tally = votes.setdefault((other, following[article_id]), {})
+                tally[owned] = tally.get(owned, 0) + 1
     for event, tally in sorted(votes.items()):
         previous = min(tally, key=lambda candidate: (-tally[candidate], candidate))
-        root, other = find(event), find(previous)
-        if root != other:
-            parent[max(root, other)] = min(root, other)
+        root, continued = find(event), find(previous)
+        if root != continued:
+            parent[max(root, continued)] = min(root, continued)
     names: dict[tuple[WindowKey, str], str] = {}
     result: dict[str, str] = {}
     for article_id in order:
@@ -158,23 +172,39 @@ def stitch(
 
 def window_inputs(
     articles: Iterable[Article], options: WindowOptions, cluster_options: ClusterOptions
-) -> tuple[dict[WindowKey, list[Article]], dict[str, tuple[WindowKey, bool]], list[str]]:
-    """``(articles per window (owned and context), windows per id, ids in publication order)``; a window
-    is ``(partition, number)`` (:func:`partition_key`, :func:`assign_windows` over all articles, so that
-    undated ones go to the last window of the whole corpus in every partition)."""
+) -> tuple[dict[WindowKey, list[Article]], dict[str, Placement], list[str]]:
+    """``(articles per window (owned and context), placement per id, ids in publication order)``; a
+    window is ``(partition, number)`` (:func:`assign_windows` over all articles, so that undated ones go
+    to the last window of the whole corpus in every partition). An article's contexts: the next window of
+    its owner when it falls in the overlap, and with topic blocks its context blocks' windows of the same
+    number; only windows that own articles are grouped, so contexts elsewhere are dropped."""
     listed = sorted(articles, key=publication_key)
     numbers = assign_windows(
         {a.id: publication_day(a) for a in listed}, options.span_days, options.overlap(cluster_options)
     )
-    windows: dict[str, tuple[WindowKey, bool]] = {}
-    per_window: dict[WindowKey, list[Article]] = {}
+    blocks = assign_blocks(listed, options.topic_blocks) if options.partition_by == "topic" else {}
+    placements: dict[str, Placement] = {}
     for article in listed:
         number, context = numbers[article.id]
-        window = (partition_key(article, options.partition_by), number)
-        windows[article.id] = (window, context)
+        if options.partition_by == "topic":
+            owner_block, copy_blocks = blocks[article.id]
+            window = (block_partition(owner_block), number)
+            copies = tuple((block_partition(block), number) for block in copy_blocks)
+        else:
+            window, copies = (partition_key(article, options.partition_by), number), ()
+        placements[article.id] = (window, ((next_window(window),) if context else ()) + copies)
+    # A window that owns no article is not grouped: its events could only vote for owner events, one each,
+    # which joins nothing (the last window's overlap always falls into such a window).
+    owners = {window for window, _ in placements.values()}
+    windows: dict[str, Placement] = {}
+    per_window: dict[WindowKey, list[Article]] = {}
+    for article in listed:
+        window, contexts = placements[article.id]
+        kept = tuple(other for other in contexts if other in owners)
+        windows[article.id] = (window, kept)
         per_window.setdefault(window, []).append(article)
-        if context:
-            per_window.setdefault(next_window(window), []).append(article)
+        for other in kept:
+            per_window.setdefault(other, []).append(article)
     return per_window, windows, [a.id for a in listed]
 
 

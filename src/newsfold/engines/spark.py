@@ -61,10 +61,12 @@ import numpy as np
 from newsfold.copies import CopyIndex, CopyOptions, MemberFacts, build_groups, pair_similarity, verify_pairs
 from newsfold.copies.passages import DocShingles, whole_text_passage
 from newsfold.copies.shingles import tokenize_batch
-from newsfold.engines.event_windows import WindowOptions, partition_key
+from newsfold.engines.event_windows import WindowOptions, block_partition, partition_key
+from newsfold.engines.topic_blocks import BlockOptions, assign_block, block_vector, fit_centroids
 from newsfold.errors import MissingDependency, UsageError
 from newsfold.events import ClusterOptions, group_events
 from newsfold.events.cluster import event_id_for
+from newsfold.events.features import IdfTable
 from newsfold.model import Article, CopyPair, PublishedDate, Skipped
 from newsfold.normalize import NormalizeOptions, redate
 from newsfold.readers import ReadOptions
@@ -1195,21 +1197,27 @@ def _events_step(
     overlap = windows.overlap(cluster_options)
     last_day = articles.agg(F.max("pub_day").alias("day")).collect()[0]["day"]
     last = 0 if last_day is None else int(last_day) // span
-    partition_by = windows.partition_by
-    part = (
-        F.udf(lambda blob: partition_key(pickle.loads(blob), partition_by), "string")("article")
-        if partition_by is not None
-        else F.lit("")
-    )
+    part, copies = _partition_columns(articles, windows)
     placed = articles.select(
-        "id", "pub_key", "article", part.alias("part"),
+        "id", "pub_key", "article", part.alias("part"), copies.alias("copies"),
         F.coalesce(F.floor(F.col("pub_day") / span), F.lit(last)).cast("long").alias("owner"),
         (
             F.col("pub_day").isNotNull() & F.lit(overlap > 0) & (F.col("pub_day") % span >= span - overlap)
         ).alias("context"),
     ).join(assigned.select("id", "copy_group"), "id", "left")
+    if windows.partition_by == "topic":
+        placed = placed.persist(StorageLevel.MEMORY_AND_DISK)  # the block UDF runs once per article
+    # Where an article is context: the next window of its owner partition (time overlap), and its
+    # context blocks' windows of the same number (topic blocks).
+    contexts = placed.where("context").select(
+        "id", "part", (F.col("owner") + 1).alias("window"), "article", "copy_group"
+    ).unionByName(
+        placed.select("id", F.explode("copies").alias("part"), F.col("owner").alias("window"), "article", "copy_group")
+    ).join(  # only windows that own articles are grouped (window_inputs)
+        placed.select("part", F.col("owner").alias("window")).distinct(), ["part", "window"], "left_semi"
+    )
     inputs = placed.select("part", F.col("owner").alias("window"), "article", "copy_group").unionByName(
-        placed.where("context").select("part", (F.col("owner") + 1).alias("window"), "article", "copy_group")
+        contexts.select("part", "window", "article", "copy_group")
     )
     grouped = (
         inputs.groupBy("part", "window")
@@ -1221,19 +1229,21 @@ def _events_step(
     )
     report.event_windows = grouped.select("part", "window").distinct().count()
     node = F.xxhash64("part", "window", "event")
-    owned = grouped.join(placed.select("id", F.col("owner").alias("window"), "pub_key"), ["id", "window"]).select(
-        "id", "pub_key", "features", node.alias("node"), F.col("window").alias("owner_window"),
-        F.col("event").alias("owner_event"),
+    owned = grouped.join(
+        placed.select("id", "part", F.col("owner").alias("window"), "pub_key"), ["id", "part", "window"]
+    ).select(
+        "id", "pub_key", "features", node.alias("node"), F.col("part").alias("owner_part"),
+        F.col("window").alias("owner_window"), F.col("event").alias("owner_event"),
     )
-    followers = grouped.join(
-        placed.where("context").select("id", (F.col("owner") + 1).alias("window")), ["id", "window"]
-    ).select("id", node.alias("follower"))
+    followers = grouped.join(contexts.select("id", "part", "window"), ["id", "part", "window"]).select(
+        "id", node.alias("follower")
+    )
     votes = (
-        followers.join(owned.select("id", "node", "owner_window", "owner_event"), "id")
-        .groupBy("follower", "node", "owner_window", "owner_event")
+        followers.join(owned.select("id", "node", "owner_part", "owner_window", "owner_event"), "id")
+        .groupBy("follower", "node", "owner_part", "owner_window", "owner_event")
         .count()
     )
-    best = Window.partitionBy("follower").orderBy(F.desc("count"), "owner_window", "owner_event")
+    best = Window.partitionBy("follower").orderBy(F.desc("count"), "owner_part", "owner_window", "owner_event")
     links = votes.withColumn("rank", F.row_number().over(best)).where("rank = 1").select(
         F.col("follower").alias("src"), F.col("node").alias("dst")
     )
@@ -1248,7 +1258,37 @@ def _events_step(
     )
     report.events = event_of.select("event").distinct().count()
     grouped.unpersist()
+    placed.unpersist()
     return event_of
+
+
+def _partition_columns(articles: DataFrame, windows: WindowOptions) -> tuple[Any, Any]:
+    """``(part, copies)`` columns of the ``events`` step for ``articles`` (with their pickled ``article``):
+    the owner partition and the context partitions of each article in its window
+    (:func:`~newsfold.engines.event_windows.window_inputs`). Topic blocks are fitted on the driver over
+    the sample the pure function uses (the smallest hashes of the ids) and assigned in tasks."""
+    from pyspark.sql import functions as F
+
+    no_copies = F.array().cast("array<string>")
+    if windows.partition_by == "language":
+        language = F.udf(lambda blob: partition_key(pickle.loads(blob), "language"), "string")
+        return language("article"), no_copies
+    if windows.partition_by != "topic":
+        return F.lit(""), no_copies
+    options = windows.topic_blocks
+    background = IdfTable.background()
+    rows = articles.select("id", "article").orderBy(F.sha1("id")).limit(options.sample).collect()
+    centroids = fit_centroids({r["id"]: block_vector(pickle.loads(r["article"]), background) for r in rows}, options)
+    tables: dict[str, IdfTable] = {}  # one background table per Python worker, made on first use
+
+    def blocks_of(blob: bytes) -> tuple[str, list[str]]:
+        table = tables.get("idf") or tables.setdefault("idf", IdfTable.background())
+        owner, context = assign_block(block_vector(pickle.loads(blob), table), centroids, options)
+        return block_partition(owner), [block_partition(block) for block in context]
+
+    # A lambda: given the annotated function itself, PySpark tries to read a pandas UDF from its hints.
+    blocks = F.udf(lambda blob: blocks_of(blob), "struct<part: string, copies: array<string>>")("article")
+    return blocks["part"], blocks["copies"]
 
 
 _PROFILE_SCHEMA_DDL = "event string, day_order long, first_day string, keys array<string>, profile binary"
@@ -1419,7 +1459,8 @@ def run_spark_fold(
     shuffle_partitions: int | None = None,
     driver_memory: str = "4g",
     event_window_days: int = 28,
-    event_partition: Literal["language"] | None = None,
+    event_partition: Literal["language", "topic"] | None = None,
+    event_blocks: int = 16,
     split_bytes: int | None = 128 << 20,
     skipped_path: Path | None = None,
     as_json: bool = False,
@@ -1431,7 +1472,8 @@ def run_spark_fold(
     Prints the summary (or the report as JSON) on stdout and, unless ``quiet``, one line per skipped
     record on stderr; ``skipped_path`` gets each skipped record as a JSON line, as ``--skipped``. The
     copies stage always runs; ``events`` (in ``stages``) runs by time windows of ``event_window_days``,
-    split by language when ``event_partition`` is ``"language"`` (:mod:`newsfold.engines.event_windows`); ``stories`` links those events into storylines. Leaving out
+    split by language when ``event_partition`` is ``"language"``, by ``event_blocks`` topic blocks when it is
+    ``"topic"`` (:mod:`newsfold.engines.event_windows`); ``stories`` links those events into storylines. Leaving out
     ``copies``, or ``stories`` without ``events``, is a :class:`~newsfold.errors.UsageError`, as are a
     missing ``out`` and an unknown stage.
     A missing PySpark or Java raises :class:`~newsfold.errors.MissingDependency` with the install line.
@@ -1457,7 +1499,11 @@ def run_spark_fold(
         spark_options=SparkOptions(
             master=master, shuffle_partitions=shuffle_partitions, driver_memory=driver_memory, split_bytes=split_bytes
         ),
-        events=WindowOptions(span_days=event_window_days, partition_by=event_partition) if "events" in stages else None,
+        events=WindowOptions(
+            span_days=event_window_days,
+            partition_by=event_partition,
+            topic_blocks=BlockOptions(blocks=event_blocks, sample=max(BlockOptions().sample, event_blocks)),
+        ) if "events" in stages else None,
         stories=StoryOptions() if "stories" in stages else None,
     )
     if report.skipped_total and (skipped_path is not None or not quiet):

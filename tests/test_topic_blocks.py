@@ -56,6 +56,9 @@ def test_centroids_do_not_depend_on_the_input_order() -> None:
     forward = fit_centroids(vectors, options)
     backward = fit_centroids(dict(reversed(list(vectors.items()))), options)
     assert forward == backward and len(forward) == 2
+    # Bisecting: the broadest block is split until there are as many blocks as asked (six distinct texts).
+    assert len(fit_centroids(vectors, BlockOptions(blocks=5, sample=6))) == 5
+    assert len(fit_centroids(vectors, BlockOptions(blocks=8, sample=8))) == 6
 
 
 def test_two_subjects_fall_into_two_blocks() -> None:

@@ -28,7 +28,8 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from newsfold.events.candidates import heaviest
-from newsfold.events.features import IdfTable
+from newsfold.events.features import IdfTable, weighted_vector
+from newsfold.events.scorer import sparse_dot
 from newsfold.events.text import terms
 from newsfold.model import Article
 
@@ -65,17 +66,7 @@ class BlockOptions:
 def block_vector(article: Article, idf: IdfTable) -> BlockVector:
     """The unit-length sparse vector of ``article``'s heaviest terms (see the module docstring); empty for
     a text without terms."""
-    counts = Counter(terms(f"{article.title or ''}\n{article.text}"))
-    weights = {term: (1.0 + math.log(count)) * idf.idf(term) for term, count in counts.items()}
-    top = heaviest(weights, VECTOR_TERMS)
-    norm = math.sqrt(sum(w * w for _, w in top))
-    return {term: w / norm for term, w in top} if norm else {}
-
-
-def _dot(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    return sum(w * b.get(term, 0.0) for term, w in a.items())
+    return weighted_vector(Counter(terms(f"{article.title or ''}\n{article.text}")), idf, VECTOR_TERMS)
 
 
 def sample_key(article_id: str) -> str:
@@ -138,19 +129,19 @@ def _farthest_first(sample: Sequence[BlockVector], count: int) -> list[BlockVect
     if not sample:
         return []
     seeds = [dict(sample[0])]
-    closest = [_dot(vector, seeds[0]) for vector in sample]
+    closest = [sparse_dot(vector, seeds[0]) for vector in sample]
     while len(seeds) < count:
         position = min(range(len(sample)), key=lambda k: (closest[k], k))
         if closest[position] >= 1.0 - 1e-12:
             break  # every vector is one of the seeds already
         seeds.append(dict(sample[position]))
-        closest = [max(c, _dot(vector, seeds[-1])) for c, vector in zip(closest, sample, strict=True)]
+        closest = [max(c, sparse_dot(vector, seeds[-1])) for c, vector in zip(closest, sample, strict=True)]
     return seeds
 
 
 def _nearest(vector: Mapping[str, float], centroids: Sequence[Mapping[str, float]]) -> list[tuple[float, int]]:
     """``(similarity, block)`` for every centroid, most similar first, ties to the lower block."""
-    return sorted(((_dot(vector, c), k) for k, c in enumerate(centroids)), key=lambda s: (-s[0], s[1]))
+    return sorted(((sparse_dot(vector, c), k) for k, c in enumerate(centroids)), key=lambda s: (-s[0], s[1]))
 
 
 def assign_block(

@@ -32,6 +32,7 @@ from newsfold.copies.groups import choose_canonical, facts_of
 from newsfold.events.cluster import publication_key
 from newsfold.events.entities import extract_mentions
 from newsfold.events.features import ArticleFeatures, IdfTable, article_features
+from newsfold.events.scorer import sparse_dot
 from newsfold.events.text import sentences, terms
 from newsfold.model import Article
 
@@ -163,8 +164,7 @@ def unique_sentences(
 
 
 def _dot(a: dict[str, float], b: dict[str, float] | ArticleFeatures) -> float:
-    vector = b.vector if isinstance(b, ArticleFeatures) else b
-    return sum(a[t] * vector[t] for t in a.keys() & vector.keys())
+    return sparse_dot(a, b.vector if isinstance(b, ArticleFeatures) else b)
 
 
 def build_card(

@@ -178,7 +178,10 @@ def split_fields(article: Article, lead_sentences: int = 3) -> tuple[str, str, s
     return headline, lead, text
 
 
-def _weighted_vector(weighted: Mapping[str, float], idf: IdfTable, max_terms: int) -> dict[str, float]:
+def weighted_vector(weighted: Mapping[str, float], idf: IdfTable, max_terms: int) -> dict[str, float]:
+    """The unit-length TF-IDF vector of term weights (counts, or field-weighted counts): sublinear term
+    frequency (``1 + ln w`` for ``w >= 1``) times ``idf``, cut to the ``max_terms`` heaviest (ties by
+    term); empty when nothing is left."""
     vector = {t: (1.0 + math.log(w) if w >= 1 else w) * idf.idf(t) for t, w in weighted.items() if w > 0}
     if len(vector) > max_terms:
         vector = dict(sorted(vector.items(), key=lambda kv: (-kv[1], kv[0]))[:max_terms])
@@ -343,8 +346,8 @@ def featurize(
         published=analysis.published,
         when=analysis.when,
         years=analysis.years,
-        vector=_weighted_vector(weighted, idf, options.max_terms),
-        title_vector=_weighted_vector(dict(Counter(analysis.headline_terms)), idf, options.max_terms),
+        vector=weighted_vector(weighted, idf, options.max_terms),
+        title_vector=weighted_vector(dict(Counter(analysis.headline_terms)), idf, options.max_terms),
         name_vector=analysis.name_vector,
         entities=analysis.entities,
         dateline_place=analysis.dateline_place,

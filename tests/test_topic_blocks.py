@@ -17,6 +17,7 @@ from newsfold.engines.topic_blocks import (
 from newsfold.events import ClusterOptions, group_events
 from newsfold.events.features import IdfTable
 from newsfold.model import Article
+from test_spark_event_windows import _partition
 
 _FLOODS = [
     "River floods the valley town. Floodwater rose overnight in the valley town and families fled their homes.",
@@ -98,9 +99,3 @@ def test_block_options_are_checked() -> None:
     with pytest.raises(ValueError, match="blocks"):
         BlockOptions(blocks=0)
 
-
-def _partition(assignments: dict[str, str]) -> set[frozenset[str]]:
-    groups: dict[str, set[str]] = {}
-    for article_id, event in assignments.items():
-        groups.setdefault(event, set()).add(article_id)
-    return {frozenset(members) for members in groups.values()}

@@ -5,11 +5,11 @@ split each window further, as language partitions do, but by subject:
 
 1. every article gets a *block vector*: its ``VECTOR_TERMS`` heaviest terms (headline and text, sublinear
    term frequency times the shipped background IDF), unit length;
-2. ``blocks`` centroids are fitted by spherical k-means (Lloyd iterations, dot-product assignment) on a
-   sample of the corpus: the ``sample`` articles with the smallest hashes of their ids, so the sample,
-   and with it the centroids, depend neither on the input order nor on how the corpus is split into
-   tasks; the first centroids are the first sampled vectors, in hash order, that differ from those
-   already taken;
+2. ``blocks`` centroids are fitted by bisecting spherical k-means (:func:`fit_centroids`) on a sample of
+   the corpus: the ``sample`` articles with the smallest hashes of their ids, so the sample, and with it
+   the centroids, depend neither on the input order nor on how the corpus is split into tasks; seeds are
+   chosen farthest first (the first sampled vector in hash order, then each time the one least similar
+   to the seeds so far);
 3. an article's *owner* block is its nearest centroid; it is also given, as context, to each other of its
    ``max_copies`` next nearest blocks whose similarity reaches ``copy_ratio`` of the best one, so that an
    event near a block boundary is seen whole enough on both sides (events are stitched as across time
@@ -88,7 +88,7 @@ def fit_centroids(vectors: Mapping[str, BlockVector], options: BlockOptions) -> 
     while len(centroids) < options.blocks:
         members: dict[int, list[BlockVector]] = {}
         for vector in sample:
-            members.setdefault(_nearest(vector, centroids)[0][1], []).append(vector)
+            members.setdefault(_closest(vector, centroids), []).append(vector)
         if not members:
             break
         broadest = max(members, key=lambda k: (len(members[k]), -k))
@@ -105,7 +105,7 @@ def _lloyd(sample: Sequence[BlockVector], centroids: list[BlockVector], rounds: 
     for _ in range(rounds):
         sums: list[dict[str, float]] = [{} for _ in centroids]
         for vector in sample:
-            total = sums[_nearest(vector, centroids)[0][1]]
+            total = sums[_closest(vector, centroids)]
             for term, weight in vector.items():
                 total[term] = total.get(term, 0.0) + weight
         moved: list[BlockVector] = []
@@ -137,6 +137,12 @@ def _farthest_first(sample: Sequence[BlockVector], count: int) -> list[BlockVect
         seeds.append(dict(sample[position]))
         closest = [max(c, sparse_dot(vector, seeds[-1])) for c, vector in zip(closest, sample, strict=True)]
     return seeds
+
+
+def _closest(vector: Mapping[str, float], centroids: Sequence[Mapping[str, float]]) -> int:
+    """The block of the most similar centroid (ties to the lower block): :func:`_nearest`'s first, without
+    ranking the others (the k-means rounds need no more)."""
+    return min(range(len(centroids)), key=lambda k: (-sparse_dot(vector, centroids[k]), k))
 
 
 def _nearest(vector: Mapping[str, float], centroids: Sequence[Mapping[str, float]]) -> list[tuple[float, int]]:

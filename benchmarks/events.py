@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/events.py [--data ../shared/data] [--skip-mstream]
     .venv/bin/python benchmarks/events.py --semeval-only [--semantic minilm|e5] [--crosslingual e5]
+    .venv/bin/python benchmarks/events.py --reader-only        # ECB+ with the pair reader (newsfold[semantic])
 
 Baseline: TF-IDF cosine (sublinear tf, IDF of the clustered set, same tokenizer) with average-link
 agglomerative clustering, its distance threshold tuned on ECB+ dev (topics 1–25) by BCubed F1. newsfold
@@ -257,6 +258,25 @@ def semantic_benchmark(data: Path, backend: str) -> None:
           f"{os.cpu_count()} cores): {rate:.0f} articles/s")
 
 
+def reader_benchmark(data: Path) -> None:
+    """ECB+ dev and test grouped with the pair reader (``newsfold.events.pair_reader``) beside the linker,
+    the default features otherwise; throughput on ECB+ test."""
+    from newsfold.events.pair_reader import PairReader
+
+    reader = PairReader.load()
+    for name, topics in (("dev, topics 1-25 (in-sample for the reader)", ECB_DEV_TOPICS),
+                         ("test, topics 26-45 pooled", ECB_TEST_TOPICS)):
+        documents = load_ecb(data, topics)
+        articles = [d.article for d in documents]
+        started = time.perf_counter()
+        grouping = group_events(articles, copy_groups=copy_groups_of(articles), reader=reader)
+        elapsed = time.perf_counter() - started
+        score = score_clustering({d.article.id: d.event for d in documents}, grouping.assignments)
+        print(f"ECB+ {name} with the pair reader (weight {reader.weight}): BCubed P {score.bcubed_precision:.4f} "
+              f"R {score.bcubed_recall:.4f} F1 {score.bcubed_f1:.4f}, ARI {score.ari:.4f}; "
+              f"{len(articles) / elapsed:.1f} articles/s (load average {os.getloadavg()[0]:.1f})")
+
+
 def crosslingual_benchmark(data: Path, backend: str) -> None:
     """SemEval-2022 Task 8 test by language setting: Pearson of the embedding cosine alone (headline and
     lead, no scorer: nothing fitted) and of the TF-IDF cosine, against -Overall. Shows what a multilingual
@@ -473,6 +493,9 @@ def main(argv: list[str] | None = None) -> int:
                         help="also measure SemEval test by language setting with this embedder's cosine alone")
     parser.add_argument("--crosslingual-only", action="store_true",
                         help="run only the --crosslingual measurement (the other sets are not rerun)")
+    parser.add_argument("--reader", action="store_true",
+                        help="also group ECB+ with the pair reader beside the linker (needs newsfold[semantic])")
+    parser.add_argument("--reader-only", action="store_true", help="run only ECB+ with the pair reader")
     parser.add_argument("--semeval-only", action="store_true",
                         help="run only SemEval-2022 Task 8 pair similarity (with --semantic: also with that "
                         "embedder; with --crosslingual: also by language setting)")
@@ -482,6 +505,9 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.crosslingual_only:
         crosslingual_benchmark(args.data, args.crosslingual or "e5")
+        return 0
+    if args.reader_only:
+        reader_benchmark(args.data)
         return 0
     if args.semeval_only:
         semeval_benchmark(args.data)
@@ -502,6 +528,8 @@ def main(argv: list[str] | None = None) -> int:
         semantic_benchmark(args.data, args.semantic)
     if args.crosslingual:
         crosslingual_benchmark(args.data, args.crosslingual)
+    if args.reader:
+        reader_benchmark(args.data)
     if args.incremental_size:
         incremental_benchmark(args.incremental_size)
     entity_benchmark(args.data)

@@ -20,6 +20,7 @@ from newsfold.model import Article, Skipped
 if TYPE_CHECKING:
     from newsfold.copies import CopyOptions
     from newsfold.events.embeddings import Embedder
+    from newsfold.events.pair_reader import PairReader
     from newsfold.readers import ReadOptions
     from newsfold.store import Store
 
@@ -122,13 +123,17 @@ def resolve_inferred_years(store: Store) -> int:
 
 
 def make_stages(
-    names: Sequence[str], copy_options: CopyOptions | None = None, embedder: Embedder | None = None
+    names: Sequence[str],
+    copy_options: CopyOptions | None = None,
+    embedder: Embedder | None = None,
+    reader: PairReader | None = None,
 ) -> list[Stage]:
     """Stage objects for ``names`` in pipeline order; unknown names raise :class:`UsageError`.
 
     ``copy_options`` configure the copies stage (defaults: :class:`newsfold.copies.CopyOptions`);
     ``embedder`` gives the events stage dense embeddings (default: the ones the store's events were
-    grouped with, if any; see :mod:`newsfold.events.stage`).
+    grouped with, if any; see :mod:`newsfold.events.stage`); ``reader`` gives its linkage the pair reader
+    (:mod:`newsfold.events.pair_reader`).
     """
     unknown = [n for n in names if n not in STAGE_ORDER]
     if unknown:
@@ -144,7 +149,7 @@ def make_stages(
         elif name == "events":
             from newsfold.events.stage import EventsStage
 
-            stages.append(EventsStage(embedder=embedder))
+            stages.append(EventsStage(embedder=embedder, reader=reader))
         elif name == "stories":
             from newsfold.stories.stage import StoriesStage
 
@@ -163,6 +168,7 @@ def fold(
     progress: bool = False,
     copy_options: CopyOptions | None = None,
     embedder: Embedder | None = None,
+    reader: PairReader | None = None,
 ) -> FoldReport:
     """Read ``inputs`` into ``store`` and run ``stages`` over what is new.
 
@@ -179,6 +185,7 @@ def fold(
         progress=progress,
         copy_options=copy_options,
         embedder=embedder,
+        reader=reader,
     )
 
 
@@ -192,13 +199,14 @@ def fold_records(
     progress: bool = False,
     copy_options: CopyOptions | None = None,
     embedder: Embedder | None = None,
+    reader: PairReader | None = None,
 ) -> FoldReport:
     """Store ``records`` (articles already normalized, or skipped records to count) and run ``stages``.
 
     The seam for callers that build articles themselves (the HTTP API, the Spark engine); :func:`fold`
     is this over :func:`read_articles`.
     """
-    stage_objects = make_stages(stages, copy_options, embedder)
+    stage_objects = make_stages(stages, copy_options, embedder, reader)
     report = FoldReport()
     new_ids: list[str] = []
     batch: list[Article] = []

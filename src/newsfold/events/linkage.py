@@ -36,6 +36,7 @@ from importlib import resources
 from pathlib import Path
 
 from newsfold.events.features import ArticleFeatures
+from newsfold.events.pair_reader import PairReading
 from newsfold.events.scorer import logistic, sparse_dot
 
 LINK_WEIGHTS_FILE = "link_weights.json"
@@ -330,6 +331,20 @@ class LinkStep:
     rule: str = "average_link"
 
 
+def pair_probability(
+    linker: ArticleLinker,
+    values: Sequence[float],
+    first: ArticleFeatures,
+    second: ArticleFeatures,
+    reading: PairReading | None = None,
+) -> float:
+    """The probability that two articles report one event: the linker's, or with a ``reading`` the
+    logistic of the linker's logit plus the reader's logit times its weight."""
+    if reading is None:
+        return linker.probability(values)
+    return logistic(linker.decision(values) + reading.weight * reading.logit(first.article_id, second.article_id))
+
+
 def sample_members(members: Sequence[ArticleFeatures], limit: int = MAX_LINK_MEMBERS) -> list[ArticleFeatures]:
     """At most ``limit`` members, evenly spaced (all of them when there are few)."""
     if len(members) <= limit:
@@ -392,6 +407,7 @@ def average_link(
     days: Sequence[Collection[dt.date]] | None = None,
     window_days: int | None = None,
     attach_threshold: float | None = None,
+    reading: PairReading | None = None,
 ) -> list[LinkStep]:
     """Average-link agglomeration of ``fragments`` (each a list of member features), in merge order.
 
@@ -403,7 +419,9 @@ def average_link(
     (:func:`sample_members` per fragment). Merges run best first while the best reaches ``threshold``.
     With ``attach_threshold``, a second step follows (:func:`_attach_singletons`): each cluster left with
     a single article joins the cluster of two or more articles it links to best when their mean pair
-    probability reaches ``attach_threshold`` (steps with ``rule="attach"``).
+    probability reaches ``attach_threshold`` (steps with ``rule="attach"``). With a ``reading``
+    (:mod:`newsfold.events.pair_reader`), a pair's probability is ``σ(linker logit + weight · reader
+    logit)``; the pairs of the first neighbours are read in one batch.
     Pure and deterministic: the steps depend only on the arguments.
     """
     samples = [sample_members(f) for f in fragments]
@@ -423,7 +441,7 @@ def average_link(
         found = pair_cache.get(key)
         if found is None:
             values = _compare(view(x), view(y))
-            found = pair_cache[key] = (linker.probability(values), values)
+            found = pair_cache[key] = (pair_probability(linker, values, x, y, reading), values)
         return found
 
     def link(first: int, second: int) -> tuple[float, int]:
@@ -450,9 +468,12 @@ def average_link(
 
     links: dict[int, dict[int, tuple[float, int]]] = {k: {} for k in range(len(fragments))}
     heap: list[tuple[float, int, int]] = []
-    for first, second in sorted({(min(p), max(p)) for p in neighbours if p[0] != p[1]}):
-        if not within_window(first, second):
-            continue
+    linked = [(a, b) for a, b in sorted({(min(p), max(p)) for p in neighbours if p[0] != p[1]}) if within_window(a, b)]
+    if reading is not None:
+        reading.read(
+            (x.article_id, y.article_id) for first, second in linked for x in samples[first] for y in samples[second]
+        )
+    for first, second in linked:
         totals = link(first, second)
         links[first][second] = links[second][first] = totals
         heapq.heappush(heap, (-totals[0] / totals[1], first, second))

@@ -63,6 +63,7 @@ from newsfold.events.features import (
     featurize,
 )
 from newsfold.events.linkage import load_linker
+from newsfold.events.pair_reader import PairReader, reading_text
 from newsfold.events.scorer import LogisticScorer
 from newsfold.pipeline import StageReport
 from newsfold.store import Store
@@ -74,7 +75,9 @@ when they were grouped without embeddings."""
 
 class EventsStage:
     """Stage ``events``: see the module docstring. Parameters are those of
-    :class:`~newsfold.events.cluster.OnlineEventGrouper`; ``embedder``: see the module docstring."""
+    :class:`~newsfold.events.cluster.OnlineEventGrouper`; ``embedder``: see the module docstring;
+    ``reader``: the pair reader for the linkage (:mod:`newsfold.events.pair_reader`), which reads the new
+    articles and the restored ones it is asked about; a store can be continued with or without it."""
 
     name = "events"
 
@@ -84,11 +87,13 @@ class EventsStage:
         options: ClusterOptions | None = None,
         feature_options: FeatureOptions | None = None,
         embedder: Embedder | None = None,
+        reader: PairReader | None = None,
     ) -> None:
         self.scorer = scorer
         self.options = options
         self.feature_options = feature_options
         self.embedder = embedder
+        self.reader = reader
 
     def embedder_for(self, store: Store) -> Embedder | None:
         """The embedder this run uses on ``store``: the one given, which must be the model the store's
@@ -130,7 +135,10 @@ class EventsStage:
             embedder = self.embedder_for(store)
         options = self.options or ClusterOptions()
         linker = load_linker() if uses_linker(options) else None
-        grouper = OnlineEventGrouper(self.scorer, options, self.feature_options, embedder=embedder, linker=linker)
+        grouper = OnlineEventGrouper(
+            self.scorer, options, self.feature_options, embedder=embedder, linker=linker,
+            reader=self.reader if linker is not None else None,
+        )
         pending_ids = [i for _, i in pending]
         already = set(store.event_of(pending_ids))
         new_articles = sorted(
@@ -161,6 +169,9 @@ class EventsStage:
         ]
         stored_event, unit_of = self._restore(store, grouper, new_features, legacy, by_fragment=linker is not None)
 
+        if grouper.reading is not None:  # the reader reads restored articles' texts as well as the new ones
+            restored = [a for a in stored_event if a not in grouper.reading.texts]
+            grouper.reading.texts.update((a.id, reading_text(a)) for a in [*new_articles, *store.get_articles(restored)])
         joins = [grouper.add(f) for f in new_features]
         # With the linker the online pass holds fragments only (nothing merges during it): the event an
         # article joins or opens is its fragment, saved so that later runs restore fragments as they were.

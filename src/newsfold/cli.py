@@ -123,7 +123,7 @@ def cli() -> None:
                    "cross-lingual events). A store keeps the embeddings it was first grouped with.")
 @click.option("--pair-reader", is_flag=True,
               help="Events: the sibling linkage also reads each compared pair of articles together with a small "
-                   "cross-encoder (needs newsfold[semantic]; about 5 articles/s on 2 cores).")
+                   "cross-encoder (needs newsfold[semantic]; about 2.5 articles/s on 2 cores).")
 @click.option("--engine", type=click.Choice(["local", "spark"]), default="local", show_default=True,
               help="local: the SQLite store; spark: PySpark, writing Parquet datasets to --out.")
 @click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),

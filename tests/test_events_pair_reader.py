@@ -70,6 +70,8 @@ def test_reading_is_symmetric_cached_and_batched() -> None:
     assert reading.logit("a1", "a0") == reading.logit("a0", "a1") == 4.0
     assert reading.logit("a2", "a1") == -12.0  # read on demand
     assert len(stand_in.read) == 3
+    with pytest.raises(ValueError, match="no text for article"):
+        reading.logit("a0", "unknown")
 
 
 def test_the_reader_logit_is_added_to_the_linker_logit() -> None:

@@ -213,8 +213,13 @@ class PairReading:
         return (first, second) if first <= second else (second, first)
 
     def read(self, pairs: Iterable[tuple[str, str]]) -> None:
-        """Read every pair of article ids not read yet, in batches (ids must be in ``texts``)."""
+        """Read every pair of article ids not read yet, in batches; an id without a text in ``texts``
+        raises :class:`ValueError`."""
         wanted = sorted({self.key(a, b) for a, b in pairs if a != b} - self.logits.keys())
+        unread = sorted({a for pair in wanted for a in pair} - self.texts.keys())
+        if unread:
+            raise ValueError(f"the pair reader has no text for article(s) {', '.join(unread[:5])}: add their "
+                             "reading_text to PairReading.texts")
         if wanted:
             values = self.reader.logits([(self.texts[a], self.texts[b]) for a, b in wanted])
             self.logits.update(zip(wanted, values, strict=True))

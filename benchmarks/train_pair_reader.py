@@ -38,14 +38,12 @@ def within_topic_pairs(documents: list[EcbDocument]) -> list[tuple[str, str, flo
 
 
 def train(pairs: list[tuple[str, str, float]], weight: float, seed: int = 0, batch: int = 16,
-          rate: float = 5e-4, epochs: float = 1.0, threads: int | None = None) -> PairReader:
+          rate: float = 5e-4, epochs: float = 1.0) -> PairReader:
     """A fresh reader fitted on ``pairs`` (see the module docstring)."""
     import torch
 
     torch.manual_seed(seed)
     shuffle = random.Random(seed)
-    if threads is not None:
-        torch.set_num_threads(threads)
     reader = PairReader.fresh(weight)
     reader.model.train()
     parameters = reader.trainable()

@@ -104,16 +104,12 @@ class PairReader:
     linker's (chosen with the linkage thresholds by nested cross-validation, stored with the adapter).
     Not thread-safe; deterministic on one machine (inference only, fixed weights)."""
 
-    name = "pair-reader-minilm-l6"
-
-    def __init__(self, model: Any, tokenizer: Any, head: Any, weight: float, threads: int | None = None) -> None:
+    def __init__(self, model: Any, tokenizer: Any, head: Any, weight: float) -> None:
         self._torch = _torch()
         self.model = model.eval()
         self.tokenizer = tokenizer
         self.head = head.eval()
         self.weight = weight
-        if threads is not None:
-            self._torch.set_num_threads(threads)
 
     @classmethod
     def fresh(cls, weight: float = 1.0) -> PairReader:
